@@ -1,0 +1,16 @@
+// The facts every signer and verifier must agree on: issuers, audiences, lifetimes.
+export const USER_TOKEN = {
+  issuer: 'marketplace-users',
+  audience: 'marketplace',
+  /** Access tokens are short-lived; 15 minutes unless configured. */
+  defaultTtlSeconds: 15 * 60,
+} as const;
+
+export const SERVICE_TOKEN = {
+  issuer: 'marketplace-services',
+  audience: 'marketplace-internal',
+  defaultTtlSeconds: 60,
+} as const;
+
+/** Tolerated clock skew between services, in seconds. */
+export const CLOCK_TOLERANCE_SECONDS = 5;

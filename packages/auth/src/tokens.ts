@@ -1,0 +1,113 @@
+// Signing and verifying access tokens (users) and service tokens (service to service).
+import { randomUUID } from 'node:crypto';
+import { InspectFooter, PasetoError } from 'paseto';
+import { v4 } from './protocol.ts';
+import type { KeyRing, SigningKey } from './keys.ts';
+import { isRole, type Identity, type Role } from './identity.ts';
+import { CLOCK_TOLERANCE_SECONDS, SERVICE_TOKEN, USER_TOKEN } from './token-policy.ts';
+
+/** Why a token was refused; the message is safe to show to the caller. */
+export class TokenError extends Error {
+  override name = 'TokenError';
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+interface SignOptions {
+  ttlSeconds?: number;
+  /** For tests and clock control; defaults to now. */
+  now?: Date;
+}
+
+async function sign(
+  signer: SigningKey,
+  claims: Record<string, unknown>,
+  ttlSeconds: number,
+  now: Date,
+): Promise<IssuedToken> {
+  const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+  const footer = new TextEncoder().encode(JSON.stringify({ kid: signer.kid }));
+  const token = await v4.Sign(
+    signer.key,
+    { ...claims, jti: randomUUID(), exp: expiresAt.toISOString() },
+    { footer, now },
+  );
+  return { token, expiresAt };
+}
+
+export function signAccessToken(
+  signer: SigningKey,
+  subject: { userId: string; roles: readonly Role[] },
+  options: SignOptions = {},
+): Promise<IssuedToken> {
+  return sign(
+    signer,
+    { sub: subject.userId, roles: [...subject.roles], iss: USER_TOKEN.issuer, aud: USER_TOKEN.audience },
+    options.ttlSeconds ?? USER_TOKEN.defaultTtlSeconds,
+    options.now ?? new Date(),
+  );
+}
+
+export function signServiceToken(signer: SigningKey, service: string, options: SignOptions = {}): Promise<IssuedToken> {
+  return sign(
+    signer,
+    { sub: `service:${service}`, svc: service, iss: SERVICE_TOKEN.issuer, aud: SERVICE_TOKEN.audience },
+    options.ttlSeconds ?? SERVICE_TOKEN.defaultTtlSeconds,
+    options.now ?? new Date(),
+  );
+}
+
+function keyIdOf(token: string): string {
+  let footer: unknown;
+  try {
+    footer = JSON.parse(new TextDecoder().decode(InspectFooter(token)));
+  } catch {
+    throw new TokenError('the token is malformed or names no key');
+  }
+  const kid = (footer as { kid?: unknown } | null)?.kid;
+  if (typeof kid !== 'string') throw new TokenError('the token names no key');
+  return kid;
+}
+
+async function verify(
+  keys: KeyRing,
+  token: string,
+  policy: { issuer: string; audience: string },
+): Promise<Record<string, unknown>> {
+  const key = keys.get(keyIdOf(token));
+  if (!key) throw new TokenError('the token was signed by an unknown key');
+  try {
+    const { claims } = await v4.Verify(key, token, {
+      issuer: policy.issuer,
+      audience: policy.audience,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['sub', 'exp', 'jti'],
+    });
+    return claims as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof PasetoError) {
+      throw new TokenError(
+        error.code === 'ERR_PASETO_CLAIM_VALIDATION' ? `the token is not valid: ${error.message}` : 'the token is invalid',
+      );
+    }
+    throw error;
+  }
+}
+
+export async function verifyAccessToken(keys: KeyRing, token: string): Promise<Identity> {
+  const claims = await verify(keys, token, USER_TOKEN);
+  const roles = claims.roles;
+  if (typeof claims.sub !== 'string' || !Array.isArray(roles) || !roles.every(isRole)) {
+    throw new TokenError('the token carries no valid subject or roles');
+  }
+  return { kind: 'user', userId: claims.sub, roles, tokenId: String(claims.jti) };
+}
+
+export async function verifyServiceToken(keys: KeyRing, token: string): Promise<Identity> {
+  const claims = await verify(keys, token, SERVICE_TOKEN);
+  if (typeof claims.svc !== 'string') throw new TokenError('the token names no service');
+  return { kind: 'service', service: claims.svc };
+}
