@@ -4,3 +4,4 @@ export * from './keys.ts';
 export * from './tokens.ts';
 export { publicKeyId } from './paserk-id.ts';
 export { USER_TOKEN, SERVICE_TOKEN } from './token-policy.ts';
+export * from './authenticate.ts';

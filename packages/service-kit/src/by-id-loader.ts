@@ -1,0 +1,14 @@
+// A DataLoader that turns many lookups by id in one request into one `_id: { $in }` query.
+import DataLoader from 'dataloader';
+import type { ObjectId } from 'mongodb';
+import { tryParseId } from './ids.ts';
+
+export function createByIdLoader<T extends { _id: ObjectId }>(
+  fetch: (ids: ObjectId[]) => Promise<T[]>,
+): DataLoader<string, T | null> {
+  return new DataLoader(async (ids) => {
+    const valid = ids.map(tryParseId).filter((id) => id !== null);
+    const found = new Map((valid.length ? await fetch(valid) : []).map((doc) => [doc._id.toHexString(), doc]));
+    return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+  });
+}

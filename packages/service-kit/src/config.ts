@@ -1,0 +1,85 @@
+// Configuration from environment variables: every port, URL, database name and key lives here.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export const SERVICE_DEFAULTS = {
+  router: { port: 4000 },
+  users: { port: 4001, database: 'users' },
+  products: { port: 4002, database: 'products' },
+  orders: { port: 4003, database: 'orders' },
+} as const;
+
+export type SubgraphName = 'users' | 'products' | 'orders';
+export const SUBGRAPHS: readonly SubgraphName[] = ['users', 'products', 'orders'];
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.url({ protocol: /^https?$/ });
+
+function parse<T>(schema: z.ZodType<T>, env: Env, name: string, fallback: unknown): T {
+  const raw = env[name];
+  const result = schema.safeParse(raw === undefined || raw === '' ? fallback : raw);
+  if (!result.success) {
+    throw new ConfigError(`${name} is invalid: ${result.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  return result.data;
+}
+
+/** A secret from NAME, or from the file NAME_FILE points at (a mounted Secret). */
+export function readSecret(env: Env, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      throw new ConfigError(`${name}_FILE points at "${file}", which cannot be read`);
+    }
+  }
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export function requireSecret(env: Env, name: string): string {
+  const value = readSecret(env, name);
+  if (!value) throw new ConfigError(`${name} (or ${name}_FILE) must be set`);
+  return value;
+}
+
+export const envName = (service: string, suffix: string) => `${service.toUpperCase()}_${suffix}`;
+
+export function listenConfig(env: Env, service: keyof typeof SERVICE_DEFAULTS) {
+  return {
+    host: parse(z.string().min(1), env, 'HOST', '127.0.0.1'),
+    port: parse(port, env, envName(service, 'PORT'), SERVICE_DEFAULTS[service].port),
+  };
+}
+
+export function subgraphUrl(env: Env, name: SubgraphName): string {
+  return parse(url, env, envName(name, 'URL'), `http://127.0.0.1:${SERVICE_DEFAULTS[name].port}/graphql`);
+}
+
+export function databaseConfig(env: Env, name: SubgraphName) {
+  return {
+    uri: secretUri(env),
+    database: parse(z.string().regex(/^[A-Za-z0-9_-]{1,63}$/), env, envName(name, 'DB'), SERVICE_DEFAULTS[name].database),
+  };
+}
+
+function secretUri(env: Env): string {
+  const uri = requireSecret(env, 'MONGODB_URI');
+  if (!/^mongodb(\+srv)?:\/\//.test(uri)) throw new ConfigError('MONGODB_URI must start with mongodb:// or mongodb+srv://');
+  return uri;
+}
+
+export function isProduction(env: Env): boolean {
+  return env.NODE_ENV === 'production';
+}
+
+export function accessTokenTtlSeconds(env: Env): number {
+  return parse(z.coerce.number().int().min(60).max(86_400), env, 'ACCESS_TOKEN_TTL_SECONDS', 15 * 60);
+}

@@ -1,0 +1,62 @@
+// Boots a GraphQL service: an ApolloServer with masked errors, served over HTTP, stopped cleanly.
+import { createServer, type IncomingMessage } from 'node:http';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { maskError } from './errors.ts';
+import { createHttpHandler, listen, type RunningServer } from './http-server.ts';
+import type { Logger } from './logger.ts';
+
+export interface GraphQLServiceOptions<TContext extends BaseContext> {
+  /** A schema (subgraphs) or a gateway (the router). */
+  schema?: GraphQLSchema;
+  gateway?: ApolloServerOptions<TContext>['gateway'];
+  context: (req: IncomingMessage) => Promise<TContext>;
+  host: string;
+  port: number;
+  logger: Logger;
+  production: boolean;
+  plugins?: ApolloServerPlugin<TContext>[];
+  /** Landing page plugin in development; none means the landing page is disabled. */
+  landingPage?: ApolloServerPlugin<TContext>;
+  ready?: () => Promise<boolean>;
+  /** Called once the HTTP server is closed and in-flight requests are done. */
+  onStop?: () => Promise<void>;
+}
+
+export async function startGraphQLService<TContext extends BaseContext>(
+  options: GraphQLServiceOptions<TContext>,
+): Promise<RunningServer> {
+  const { logger } = options;
+  const httpServer = createServer();
+  const drain = ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 });
+  const landing = !options.production && options.landingPage ? options.landingPage : ApolloServerPluginLandingPageDisabled();
+  const common = {
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted: Parameters<typeof maskError>[0], original: unknown) =>
+      maskError(formatted, original, (err) => logger.error({ err }, 'internal error')),
+    plugins: [drain, landing, ...(options.plugins ?? [])],
+    logger: { debug: () => {}, info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
+  };
+  const apollo = options.gateway
+    ? new ApolloServer<TContext>({ ...common, gateway: options.gateway })
+    : new ApolloServer<TContext>({ ...common, schema: options.schema! });
+  const handler = createHttpHandler({ apollo, context: options.context, ready: options.ready, logger });
+  httpServer.on('request', (req, res) => void handler(req, res));
+  await apollo.start();
+  const { url, port } = await listen(httpServer, options.host, options.port);
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    stop() {
+      stopping ??= (async () => {
+        await apollo.stop();
+        await options.onStop?.();
+      })();
+      return stopping;
+    },
+  };
+}

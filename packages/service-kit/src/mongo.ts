@@ -1,0 +1,34 @@
+// The MongoDB client: one per process, shared by a service's stores.
+import { MongoClient, type MongoClientOptions } from 'mongodb';
+
+export interface MongoOptions {
+  appName: string;
+  /** Emit command monitoring events (tests count the queries a request costs). */
+  monitorCommands?: boolean;
+}
+
+export async function connectMongo(uri: string, options: MongoOptions): Promise<MongoClient> {
+  const clientOptions: MongoClientOptions = {
+    appName: options.appName,
+    monitorCommands: options.monitorCommands ?? false,
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 20,
+  };
+  const client = new MongoClient(uri, clientOptions);
+  await client.connect();
+  return client;
+}
+
+export async function mongoIsReachable(client: MongoClient): Promise<boolean> {
+  try {
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Duplicate key errors (unique indexes), the same code on MongoDB and FerretDB. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

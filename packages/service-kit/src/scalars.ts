@@ -1,0 +1,2 @@
+// Custom scalars shared by the subgraphs.
+export { DateTimeResolver as DateTime } from 'graphql-scalars';

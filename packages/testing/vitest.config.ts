@@ -1,0 +1,10 @@
+// Test settings for the testing package; databases can take a while to start the first time.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 180_000,
+  },
+});

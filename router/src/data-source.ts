@@ -1,0 +1,12 @@
+// Calls a subgraph, forwarding the caller's token so the subgraph can verify it again.
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { RouterContext } from './context.ts';
+
+export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
+    // Only the verified token travels on; any identity header a client made up stays behind.
+    if ('authorization' in context && context.authorization) {
+      request.http?.headers.set('authorization', context.authorization);
+    }
+  }
+}

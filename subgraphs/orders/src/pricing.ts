@@ -1,0 +1,26 @@
+// Order arithmetic in integer minor units: line totals and the order total.
+import { badUserInput } from '@marketplace/service-kit';
+import type { Money } from './store.ts';
+
+/** GraphQL's Int is 32-bit, so no amount a client reads may exceed it. */
+export const MAX_AMOUNT = 2 ** 31 - 1;
+
+export function lineTotal(unitPrice: Money, quantity: number): Money {
+  return { amount: unitPrice.amount * quantity, currency: unitPrice.currency };
+}
+
+export function orderTotal(lines: readonly { unitPrice: Money; quantity: number }[]): Money {
+  const first = lines[0];
+  if (!first) throw badUserInput('an order needs at least one item', 'items');
+  let amount = 0;
+  for (const line of lines) {
+    if (line.unitPrice.currency !== first.unitPrice.currency) {
+      throw badUserInput('all items of an order must share one currency', 'items');
+    }
+    amount += lineTotal(line.unitPrice, line.quantity).amount;
+  }
+  if (!Number.isSafeInteger(amount) || amount > MAX_AMOUNT) {
+    throw badUserInput(`the order total must be at most ${MAX_AMOUNT} minor units`, 'items');
+  }
+  return { amount, currency: first.unitPrice.currency };
+}

@@ -1,0 +1,66 @@
+// placeOrder: validate, reserve the stock through the products service, then record the order.
+import { ObjectId } from 'mongodb';
+import { badUserInput, parseId, requireUser } from '@marketplace/service-kit';
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import type { Context } from '../context.ts';
+import { orderTotal } from '../pricing.ts';
+import { StockUnavailableError } from '../stock-client.ts';
+import type { OrderDocument } from '../store.ts';
+
+const MAX_LINES = 100;
+const MAX_QUANTITY = 10_000;
+
+function validateItems(items: readonly { productId: string; quantity: number }[]) {
+  if (items.length === 0) throw badUserInput('an order needs at least one item', 'items');
+  if (items.length > MAX_LINES) throw badUserInput(`an order can have at most ${MAX_LINES} items`, 'items');
+  return items.map(({ productId, quantity }) => {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+      throw badUserInput(`quantity must be an integer from 1 to ${MAX_QUANTITY}`, 'quantity');
+    }
+    return { productId: parseId(productId, 'productId').toHexString(), quantity };
+  });
+}
+
+/** Gives the stock back when the order could not be recorded; the release is idempotent. */
+async function releaseQuietly(ctx: Context, reservationId: string): Promise<void> {
+  await ctx.stock.release(reservationId).catch(() => undefined);
+}
+
+export const placeOrder: MutationResolvers['placeOrder'] = async (_parent, { input }, ctx) => {
+  const buyer = requireUser(ctx.identity);
+  const items = validateItems(input.items);
+  const orderId = new ObjectId();
+  const reservationId = orderId.toHexString();
+  let reserved;
+  try {
+    reserved = await ctx.stock.reserve(reservationId, items);
+  } catch (error) {
+    // A reservation may have been made even though its answer was lost.
+    if (error instanceof StockUnavailableError) await releaseQuietly(ctx, reservationId);
+    throw error;
+  }
+  try {
+    const lines = reserved.map((line) => ({
+      productId: new ObjectId(line.productId),
+      sellerId: new ObjectId(line.sellerId),
+      title: line.title,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+    }));
+    const now = new Date();
+    const order: OrderDocument = {
+      _id: orderId,
+      buyerId: new ObjectId(buyer.userId),
+      items: lines,
+      sellerIds: [...new Map(lines.map((l) => [l.sellerId.toHexString(), l.sellerId])).values()],
+      total: orderTotal(lines),
+      status: 'PENDING',
+      createdAt: now,
+      updatedAt: now,
+    };
+    return await ctx.store.insert(order);
+  } catch (error) {
+    await releaseQuietly(ctx, reservationId);
+    throw error;
+  }
+};

@@ -1,0 +1,41 @@
+// Builds and starts the orders subgraph on a given database; main.ts and the tests share it.
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import type { SigningKey, TrustedKeys } from '@marketplace/auth';
+import { mongoIsReachable, startGraphQLService, type Logger, type RunningServer } from '@marketplace/service-kit';
+import type { MongoClient } from 'mongodb';
+import { contextFactory } from './context.ts';
+import { resolvers } from './resolvers/index.ts';
+import { StockClient } from './stock-client.ts';
+import { OrdersStore } from './store.ts';
+
+export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export interface OrdersServiceOptions {
+  mongo: MongoClient;
+  database: string;
+  keys: TrustedKeys;
+  /** Signs the service tokens the products service accepts for stock operations. */
+  serviceSigner: SigningKey;
+  productsUrl: string;
+  host: string;
+  port: number;
+  production: boolean;
+  logger: Logger;
+}
+
+export async function startOrdersService(options: OrdersServiceOptions): Promise<RunningServer> {
+  const store = new OrdersStore(options.mongo.db(options.database));
+  await store.ensureIndexes();
+  const stock = new StockClient(options.productsUrl, options.serviceSigner);
+  return startGraphQLService({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }),
+    context: contextFactory({ store, stock, keys: options.keys }),
+    host: options.host,
+    port: options.port,
+    production: options.production,
+    logger: options.logger,
+    ready: () => mongoIsReachable(options.mongo),
+  });
+}

@@ -1,0 +1,87 @@
+// Calls the products subgraph's internal stock operations, authenticated as the orders service.
+import { signServiceToken, type SigningKey } from '@marketplace/auth';
+import { appError, ErrorCode } from '@marketplace/service-kit';
+import type { Money } from './store.ts';
+
+export interface ReservedLine {
+  productId: string;
+  sellerId: string;
+  title: string;
+  quantity: number;
+  unitPrice: Money;
+}
+
+/** Errors of the products service that are the client's to see, passed on as they are. */
+const USER_FACING = new Set<string>([ErrorCode.BAD_USER_INPUT, ErrorCode.NOT_FOUND, ErrorCode.INSUFFICIENT_STOCK, ErrorCode.CONFLICT]);
+
+const RESERVE = /* GraphQL */ `
+  mutation Reserve($input: ReserveStockInput!) {
+    reserveStock(input: $input) { id status items { productId sellerId title quantity unitPrice { amount currency } } }
+  }
+`;
+const RELEASE = /* GraphQL */ `
+  mutation Release($id: ID!) { releaseStock(reservationId: $id) { id status } }
+`;
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; [key: string]: unknown } }[];
+}
+
+export class StockUnavailableError extends Error {
+  override name = 'StockUnavailableError';
+}
+
+export class StockClient {
+  readonly #url: string;
+  readonly #signer: SigningKey;
+  #token: { value: string; renewAt: number } | undefined;
+
+  constructor(url: string, signer: SigningKey) {
+    this.#url = url;
+    this.#signer = signer;
+  }
+
+  async reserve(reservationId: string, items: { productId: string; quantity: number }[]): Promise<ReservedLine[]> {
+    const data = await this.#call<{ reserveStock: { items: ReservedLine[] } }>(RESERVE, { input: { reservationId, items } });
+    return data.reserveStock.items;
+  }
+
+  async release(reservationId: string): Promise<void> {
+    await this.#call(RELEASE, { id: reservationId });
+  }
+
+  async #bearer(): Promise<string> {
+    if (!this.#token || Date.now() >= this.#token.renewAt) {
+      const { token, expiresAt } = await signServiceToken(this.#signer, 'orders');
+      this.#token = { value: token, renewAt: expiresAt.getTime() - 15_000 };
+    }
+    return this.#token.value;
+  }
+
+  async #call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    let body: GraphQLResponse<T>;
+    try {
+      const response = await fetch(this.#url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.#bearer()}` },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      body = (await response.json()) as GraphQLResponse<T>;
+    } catch (error) {
+      throw new StockUnavailableError('the products service did not answer', { cause: error });
+    }
+    const error = body.errors?.[0];
+    if (error) {
+      const code = error.extensions?.code;
+      if (code && USER_FACING.has(code)) {
+        const { code: _code, http: _http, ...extensions } = error.extensions ?? {};
+        throw appError(code as ErrorCode, error.message, extensions);
+      }
+      throw new Error(`products service refused a stock call: ${code ?? 'no code'}: ${error.message}`);
+    }
+    if (!body.data) throw new Error('products service returned no data');
+    return body.data;
+  }
+}

@@ -1,0 +1,14 @@
+// The users subgraph's resolver map.
+import { DateTime } from '@marketplace/service-kit';
+import type { Resolvers } from '../__generated__/resolvers-types.ts';
+import { Mutation } from './mutation.ts';
+import { User } from './user.ts';
+
+export const resolvers: Resolvers = {
+  DateTime,
+  Query: {
+    me: (_parent, _args, { identity, loaders }) => (identity.kind === 'user' ? loaders.user.load(identity.userId) : null),
+  },
+  Mutation,
+  User,
+};

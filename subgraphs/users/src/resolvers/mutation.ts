@@ -1,0 +1,32 @@
+// register and login.
+import { conflict, badUserInput, unauthenticated } from '@marketplace/service-kit';
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import { hashPassword, verifyPassword } from '../passwords.ts';
+import { EmailTakenError } from '../store.ts';
+import { normalizeEmail, validateName, validatePassword } from '../validation.ts';
+import { authPayload } from './auth-payload.ts';
+
+export const Mutation: MutationResolvers = {
+  async register(_parent, { input }, ctx) {
+    const email = normalizeEmail(input.email);
+    const name = validateName(input.name);
+    const password = validatePassword(input.password);
+    const role = input.role ?? 'BUYER';
+    if (role === 'ADMIN') throw badUserInput('role ADMIN cannot be chosen at registration', 'role');
+    try {
+      const user = await ctx.store.insert({ email, name, roles: [role], passwordHash: await hashPassword(password) });
+      return authPayload(ctx, user);
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw conflict('an account with this email already exists');
+      throw error;
+    }
+  },
+
+  async login(_parent, { email, password }, ctx) {
+    const user = await ctx.store.findByEmail(email.trim().toLowerCase());
+    if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
+      throw unauthenticated('the email or password is wrong');
+    }
+    return authPayload(ctx, user);
+  },
+};
