@@ -1,0 +1,132 @@
+// Starts the whole supergraph in this process on free loopback ports: three subgraphs and the
+// gateway over real HTTP, each service with its own MongoDB client on the shared test database.
+import { randomBytes } from 'node:crypto';
+import type { CommandStartedEvent, MongoClient } from 'mongodb';
+import {
+  generatePaserkKeyPair,
+  importKeyRing,
+  importSigningKey,
+  type KeyRing,
+  type SigningKey,
+} from '@marketplace/auth';
+import { startOrdersService } from '@marketplace/orders';
+import { startProductsService } from '@marketplace/products';
+import { startRouter } from '@marketplace/router';
+import { connectMongo, createLogger, type RunningServer, type SubgraphName } from '@marketplace/service-kit';
+import { startUsersService } from '@marketplace/users';
+
+export interface RecordedCommand {
+  service: SubgraphName;
+  database: string;
+  name: string;
+  collection: unknown;
+}
+
+export interface Supergraph {
+  /** The gateway's /graphql URL. */
+  url: string;
+  subgraphs: Record<SubgraphName, string>;
+  databases: Record<SubgraphName, string>;
+  mongo: Record<SubgraphName, MongoClient>;
+  /** The users service's signing key, for tests that need tokens the services accept. */
+  userSigner: SigningKey;
+  userKeys: KeyRing;
+  admin: { email: string; password: string };
+  /** Every command the services sent to MongoDB since the last `commands.clear()`. */
+  commands: RecordedCommand[] & { clear(): void };
+  stopService(name: SubgraphName | 'router'): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SupergraphOptions {
+  mongoUri: string;
+  production?: boolean;
+}
+
+const LOOPBACK = { host: '127.0.0.1', port: 0 };
+
+export async function startSupergraph(options: SupergraphOptions): Promise<Supergraph> {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const databases = { users: `${prefix}_users`, products: `${prefix}_products`, orders: `${prefix}_orders` };
+  const userPair = await generatePaserkKeyPair();
+  const servicePair = await generatePaserkKeyPair();
+  const userSigner = await importSigningKey(userPair.secretKey);
+  const userKeys = await importKeyRing(userPair.publicKey);
+  const serviceKeys = await importKeyRing(servicePair.publicKey);
+  const admin = { email: `admin-${prefix}@example.com`, password: `Admin-${randomBytes(8).toString('hex')}` };
+  const production = options.production ?? false;
+  const logger = createLogger('e2e');
+
+  const commands = Object.assign([] as RecordedCommand[], {
+    clear() {
+      commands.length = 0;
+    },
+  });
+  const connect = async (service: SubgraphName) => {
+    const client = await connectMongo(options.mongoUri, { appName: `e2e-${service}`, monitorCommands: true });
+    client.on('commandStarted', (event: CommandStartedEvent) => {
+      commands.push({ service, database: event.databaseName, name: event.commandName, collection: event.command[event.commandName] });
+    });
+    return client;
+  };
+  const mongo = { users: await connect('users'), products: await connect('products'), orders: await connect('orders') };
+  const servers: Partial<Record<SubgraphName | 'router', RunningServer>> = {};
+
+  servers.users = await startUsersService({
+    mongo: mongo.users,
+    database: databases.users,
+    keys: { users: userKeys },
+    signer: userSigner,
+    tokenTtlSeconds: 900,
+    ...LOOPBACK,
+    production,
+    logger,
+    env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, ADMIN_NAME: 'Ada Admin' },
+  });
+  servers.products = await startProductsService({
+    mongo: mongo.products,
+    database: databases.products,
+    keys: { users: userKeys, services: serviceKeys },
+    ...LOOPBACK,
+    production,
+    logger,
+  });
+  servers.orders = await startOrdersService({
+    mongo: mongo.orders,
+    database: databases.orders,
+    keys: { users: userKeys },
+    serviceSigner: await importSigningKey(servicePair.secretKey),
+    productsUrl: servers.products.url,
+    ...LOOPBACK,
+    production,
+    logger,
+  });
+  const subgraphs = { users: servers.users.url, products: servers.products.url, orders: servers.orders.url };
+  servers.router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, ...LOOPBACK, production, logger });
+
+  const stopService = async (name: SubgraphName | 'router') => {
+    await servers[name]?.stop();
+    delete servers[name];
+  };
+  return {
+    url: servers.router.url,
+    subgraphs,
+    databases,
+    mongo,
+    userSigner,
+    userKeys,
+    admin,
+    commands,
+    stopService,
+    async stop() {
+      await stopService('router');
+      await Promise.all((['orders', 'products', 'users'] as const).map(stopService));
+      await Promise.all(
+        (Object.keys(mongo) as SubgraphName[]).map(async (name) => {
+          await mongo[name].db(databases[name]).dropDatabase().catch(() => undefined);
+          await mongo[name].close();
+        }),
+      );
+    },
+  };
+}

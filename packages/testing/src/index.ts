@@ -1,0 +1,3 @@
+// Test and local-run support: the database launcher and a small GraphQL-over-HTTP client.
+export * from './database/index.ts';
+export * from './graphql-client.ts';
