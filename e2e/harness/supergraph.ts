@@ -20,6 +20,7 @@ export interface RecordedCommand {
   database: string;
   name: string;
   collection: unknown;
+  filter: unknown;
 }
 
 export interface Supergraph {
@@ -65,7 +66,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
   const connect = async (service: SubgraphName) => {
     const client = await connectMongo(options.mongoUri, { appName: `e2e-${service}`, monitorCommands: true });
     client.on('commandStarted', (event: CommandStartedEvent) => {
-      commands.push({ service, database: event.databaseName, name: event.commandName, collection: event.command[event.commandName] });
+      commands.push({ service, database: event.databaseName, name: event.commandName, collection: event.command[event.commandName], filter: event.command.filter });
     });
     return client;
   };

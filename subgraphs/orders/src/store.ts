@@ -61,10 +61,10 @@ export class OrdersStore {
     return order;
   }
 
-  /** Up to size + 1 of a buyer's orders, newest first. */
-  pageByBuyer(buyerId: ObjectId, args: { after?: PageArgs['after']; size: number }): Promise<OrderDocument[]> {
+  /** Up to size + 1 orders of a buyer, or containing a seller's products, newest first. */
+  page(owner: { buyerId: ObjectId } | { sellerIds: ObjectId }, args: { after?: PageArgs['after']; size: number }): Promise<OrderDocument[]> {
     return this.#orders
-      .find({ buyerId, ...afterCursorFilter<OrderDocument>(args.after) })
+      .find({ ...owner, ...afterCursorFilter<OrderDocument>(args.after) })
       .sort(NEWEST_FIRST)
       .limit(args.size + 1)
       .toArray();

@@ -112,10 +112,18 @@ export type User = {
   id: Scalars['ID']['output'];
   /** The user's orders, newest first: readable by the user themself and by an ADMIN. */
   orders: OrderConnection;
+  /** Orders that contain the user's products (as a seller), newest first: the user themself and an ADMIN only. */
+  sales: OrderConnection;
 };
 
 
 export type UserOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type UserSalesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -344,6 +352,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<UserOrdersArgs>>;
+  sales?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<UserSalesArgs>>;
 }>;
 
 export interface Federation__FieldSetScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['federation__FieldSet'], any> {

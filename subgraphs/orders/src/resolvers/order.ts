@@ -31,6 +31,11 @@ export const User: UserResolvers = {
   async orders(user, { first, after }, ctx) {
     assertCanReadHistory(ctx.identity, user.id);
     const size = pageSize(first);
-    return toPage(await ctx.store.pageByBuyer(parseId(user.id), { after, size }), size);
+    return toPage(await ctx.store.page({ buyerId: parseId(user.id) }, { after, size }), size);
+  },
+  async sales(user, { first, after }, ctx) {
+    assertCanReadHistory(ctx.identity, user.id);
+    const size = pageSize(first);
+    return toPage(await ctx.store.page({ sellerIds: parseId(user.id) }, { after, size }), size);
   },
 };

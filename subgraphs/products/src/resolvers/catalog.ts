@@ -1,11 +1,11 @@
 // Reading and creating listings.
 import { ObjectId } from 'mongodb';
-import { pageSize, requireAnyRole, toPage, tryParseId } from '@marketplace/service-kit';
+import { pageSize, parseId, requireAnyRole, toPage } from '@marketplace/service-kit';
 import type { MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { validateDescription, validatePrice, validateStock, validateTitle } from '../validation.ts';
 
 export const catalogQueries: QueryResolvers = {
-  product: (_parent, { id }, ctx) => (tryParseId(id) ? ctx.loaders.product.load(id) : null),
+  product: (_parent, { id }, ctx) => ctx.loaders.product.load(parseId(id).toHexString()),
   async products(_parent, { first, after }, ctx) {
     const size = pageSize(first);
     return toPage(await ctx.products.page({ after, size }), size);
