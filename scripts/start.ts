@@ -34,12 +34,17 @@ function shutdown(code: number): Promise<void> {
   return shuttingDown;
 }
 
+let firstSignalAt = 0;
+
 function onSignal(signal: NodeJS.Signals): void {
   if (shuttingDown !== undefined) {
+    // One keypress can arrive twice (to us directly and to our process group); only a later one means "force".
+    if (Date.now() - firstSignalAt < 1000) return;
     warn(`${signal} again: killing the services now`);
     for (const service of services) service.kill();
     return;
   }
+  firstSignalAt = Date.now();
   process.stdout.write('\n');
   say(`${signal}: stopping the services and the database (Ctrl-C again to force)…`);
   void shutdown(0);
