@@ -1,7 +1,17 @@
-// Process entry helpers: run until SIGTERM or SIGINT, then stop cleanly and exit.
-import type { Logger } from './logger.ts';
+// Process entry: start a service from the environment, log where it serves, drain on SIGTERM or SIGINT.
+import type { MongoClient } from 'mongodb';
+import { databaseConfig, type Env, type SubgraphName } from './config.ts';
+import type { RunningServer } from './http-server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { connectMongo } from './mongo.ts';
 
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+export interface StartedService {
+  server: RunningServer;
+  /** Called after the server has drained (close the database client, ...). */
+  close?: () => Promise<void>;
+}
+
+function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -19,10 +29,26 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
   process.on('SIGINT', onSignal);
 }
 
-/** Runs a service's main function; a start-up failure prints one clear line and exits 1. */
-export function runMain(main: () => Promise<void>, logger: Logger): void {
-  main().catch((error: unknown) => {
-    logger.fatal({ err: error }, error instanceof Error ? error.message : 'start-up failed');
-    process.exit(1);
-  });
+/** Runs a service's start function; a start-up failure logs one clear line and exits 1. */
+export function runService(name: string, start: (env: Env, logger: Logger) => Promise<StartedService>): void {
+  const logger = createLogger(name);
+  start(process.env, logger).then(
+    ({ server, close }) => {
+      logger.info({ url: server.url }, `${name} ready`);
+      stopOnSignals(async () => {
+        await server.stop();
+        await close?.();
+      }, logger);
+    },
+    (error: unknown) => {
+      logger.fatal({ err: error }, error instanceof Error ? error.message : 'start-up failed');
+      process.exit(1);
+    },
+  );
+}
+
+/** Connects a subgraph to its own database as configured by MONGODB_URI and <NAME>_DB. */
+export async function connectServiceDatabase(env: Env, name: SubgraphName): Promise<{ mongo: MongoClient; database: string }> {
+  const { uri, database } = databaseConfig(env, name);
+  return { mongo: await connectMongo(uri, { appName: `marketplace-${name}` }), database };
 }

@@ -1,39 +1,14 @@
 // Entry point of the orders subgraph: read config, connect, serve, drain on SIGTERM.
 import { importKeyRing, importSigningKey } from '@marketplace/auth';
-import {
-  connectMongo,
-  createLogger,
-  databaseConfig,
-  isProduction,
-  listenConfig,
-  requireSecret,
-  runMain,
-  stopOnSignals,
-  subgraphUrl,
-} from '@marketplace/service-kit';
+import { connectServiceDatabase, isProduction, listenConfig, requireSecret, runService, subgraphUrl } from '@marketplace/service-kit';
 import { startOrdersService } from './service.ts';
 
-const logger = createLogger('orders');
-
-runMain(async () => {
-  const env = process.env;
+runService('orders', async (env, logger) => {
   const keys = { users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')) };
   const serviceSigner = await importSigningKey(requireSecret(env, 'SERVICE_SECRET_KEY'));
-  const { uri, database } = databaseConfig(env, 'orders');
-  const mongo = await connectMongo(uri, { appName: 'marketplace-orders' });
-  const server = await startOrdersService({
-    mongo,
-    database,
-    keys,
-    serviceSigner,
-    productsUrl: subgraphUrl(env, 'products'),
-    ...listenConfig(env, 'orders'),
-    production: isProduction(env),
-    logger,
-  });
-  logger.info({ url: server.url }, 'orders subgraph ready');
-  stopOnSignals(async () => {
-    await server.stop();
-    await mongo.close();
-  }, logger);
-}, logger);
+  const productsUrl = subgraphUrl(env, 'products');
+  const { mongo, database } = await connectServiceDatabase(env, 'orders');
+  const listen = listenConfig(env, 'orders');
+  const server = await startOrdersService({ mongo, database, keys, serviceSigner, productsUrl, ...listen, production: isProduction(env), logger });
+  return { server, close: () => mongo.close() };
+});

@@ -30,7 +30,7 @@ export async function startOrdersService(options: OrdersServiceOptions): Promise
   await store.ensureIndexes();
   const stock = new StockClient(options.productsUrl, options.serviceSigner);
   return startGraphQLService({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }),
+    schema: buildSubgraphSchema({ typeDefs, resolvers }),
     context: contextFactory({ store, stock, keys: options.keys }),
     host: options.host,
     port: options.port,

@@ -1,31 +1,14 @@
 // Entry point of the products subgraph: read config, connect, serve, drain on SIGTERM.
 import { importKeyRing } from '@marketplace/auth';
-import {
-  connectMongo,
-  createLogger,
-  databaseConfig,
-  isProduction,
-  listenConfig,
-  requireSecret,
-  runMain,
-  stopOnSignals,
-} from '@marketplace/service-kit';
+import { connectServiceDatabase, isProduction, listenConfig, requireSecret, runService } from '@marketplace/service-kit';
 import { startProductsService } from './service.ts';
 
-const logger = createLogger('products');
-
-runMain(async () => {
-  const env = process.env;
+runService('products', async (env, logger) => {
   const keys = {
     users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')),
     services: await importKeyRing(requireSecret(env, 'SERVICE_PUBLIC_KEYS')),
   };
-  const { uri, database } = databaseConfig(env, 'products');
-  const mongo = await connectMongo(uri, { appName: 'marketplace-products' });
+  const { mongo, database } = await connectServiceDatabase(env, 'products');
   const server = await startProductsService({ mongo, database, keys, ...listenConfig(env, 'products'), production: isProduction(env), logger });
-  logger.info({ url: server.url }, 'products subgraph ready');
-  stopOnSignals(async () => {
-    await server.stop();
-    await mongo.close();
-  }, logger);
-}, logger);
+  return { server, close: () => mongo.close() };
+});

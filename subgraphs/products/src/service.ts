@@ -31,7 +31,7 @@ export async function startProductsService(options: ProductsServiceOptions): Pro
   const reservations = new Reservations(db, ledger);
   await Promise.all([products.ensureIndexes(), ledger.ensureIndexes()]);
   return startGraphQLService({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }),
+    schema: buildSubgraphSchema({ typeDefs, resolvers }),
     context: contextFactory({ products, ledger, reservations }, options.keys),
     host: options.host,
     port: options.port,

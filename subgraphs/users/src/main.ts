@@ -2,42 +2,24 @@
 import { importKeyRing, importSigningKey, publicPaserkOf } from '@marketplace/auth';
 import {
   accessTokenTtlSeconds,
-  connectMongo,
-  createLogger,
-  databaseConfig,
+  connectServiceDatabase,
   isProduction,
   listenConfig,
   readSecret,
   requireSecret,
-  runMain,
-  stopOnSignals,
+  runService,
 } from '@marketplace/service-kit';
 import { startUsersService } from './service.ts';
 
-const logger = createLogger('users');
-
-runMain(async () => {
-  const env = process.env;
+runService('users', async (env, logger) => {
   const secretKey = requireSecret(env, 'AUTH_SECRET_KEY');
-  const signer = await importSigningKey(secretKey);
   // Verify with the signing key's own public half plus any others being rotated in or out.
   const publicKeys = [await publicPaserkOf(secretKey), readSecret(env, 'AUTH_PUBLIC_KEYS') ?? ''].join(',');
-  const { uri, database } = databaseConfig(env, 'users');
-  const mongo = await connectMongo(uri, { appName: 'marketplace-users' });
-  const server = await startUsersService({
-    mongo,
-    database,
-    keys: { users: await importKeyRing(publicKeys) },
-    signer,
-    tokenTtlSeconds: accessTokenTtlSeconds(env),
-    ...listenConfig(env, 'users'),
-    production: isProduction(env),
-    logger,
-    env,
-  });
-  logger.info({ url: server.url }, 'users subgraph ready');
-  stopOnSignals(async () => {
-    await server.stop();
-    await mongo.close();
-  }, logger);
-}, logger);
+  const keys = { users: await importKeyRing(publicKeys) };
+  const signer = await importSigningKey(secretKey);
+  const { mongo, database } = await connectServiceDatabase(env, 'users');
+  const tokenTtlSeconds = accessTokenTtlSeconds(env);
+  const listen = listenConfig(env, 'users');
+  const server = await startUsersService({ mongo, database, keys, signer, tokenTtlSeconds, ...listen, production: isProduction(env), logger, env });
+  return { server, close: () => mongo.close() };
+});

@@ -30,7 +30,7 @@ export async function startUsersService(options: UsersServiceOptions): Promise<R
   await store.ensureIndexes();
   if (options.env) await ensureAdmin(store, options.env, options.logger);
   return startGraphQLService({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as never }),
+    schema: buildSubgraphSchema({ typeDefs, resolvers }),
     context: contextFactory({ store, keys: options.keys, signer: options.signer, tokenTtlSeconds: options.tokenTtlSeconds }),
     host: options.host,
     port: options.port,
