@@ -29,12 +29,13 @@ function subgraph(name: string, mappers: Record<string, string>): CodegenConfig[
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    ...subgraph('users', { User: '../store.ts#UserDocument' }),
+    ...subgraph('users', { User: '../store.ts#UserDocument', UserConnection: '../resolvers/administration.ts#UserListing' }),
     ...subgraph('products', {
       Product: '../store.ts#ProductDocument',
       User: '../store.ts#SellerRef',
       StockReservation: '../stock/reservations.ts#ReservationDocument',
       ReservedItem: '../stock/reservations.ts#ReservedLine',
+      Category: '../categories-store.ts#CategoryDocument',
     }),
     ...subgraph('orders', {
       Order: '../store.ts#OrderDocument',

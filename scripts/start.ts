@@ -1,19 +1,20 @@
 // npm start: the whole marketplace on this machine (database, three subgraphs, gateway) with a demo shop in it.
 import { fileURLToPath } from 'node:url';
 import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
-import { readSecret } from '@marketplace/service-kit';
+import { readSecret, SUBGRAPHS } from '@marketplace/service-kit';
 import { printBanner } from './start/banner.ts';
 import { fail, say, warn, writeLine } from './start/console.ts';
 import { DEMO_ADMIN } from './start/demo.ts';
 import { resolveKeys } from './start/keys.ts';
 import { portProblems } from './start/ports.ts';
-import { ChildExitedError, startService, type ServiceProcess } from './start/processes.ts';
+import { startService, type ServiceProcess } from './start/processes.ts';
 import { seedDemo, type SeedOutcome } from './start/seed.ts';
-import { childEnv, endpoints as readEndpoints, START_ORDER } from './start/services.ts';
+import { childEnv, endpoints as readEndpoints, ALL_SERVICES, type ServiceName } from './start/services.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const started = performance.now();
-const seed = !process.argv.includes('--no-seed');
+// `npm start -- --no-seed` arrives as an argument, but `npm start --no-seed` only as npm's own config
+// (npm_config_seed empty or "false"), and both should work.
+const seed = !process.argv.includes('--no-seed') && !['', 'false'].includes(process.env.npm_config_seed ?? 'unset');
 const exitAfterReady = process.env.START_EXIT_AFTER_READY === '1';
 
 let database: DatabaseHandle | undefined;
@@ -23,12 +24,12 @@ let shuttingDown: Promise<void> | undefined;
 /** Stops the services, then the database they use; runs once however many ways it is asked for. */
 function shutdown(code: number): Promise<void> {
   shuttingDown ??= (async () => {
-    // The gateway first, so nothing new reaches a subgraph that is draining.
-    for (const service of [...services].reverse()) {
-      if (service.running()) await service.stop();
-    }
+    // The gateway first, so nothing new reaches a subgraph that is draining; the subgraphs then all at once.
+    const gateway = services.find((s) => s.name === 'router');
+    await gateway?.stop();
+    await Promise.all(services.filter((s) => s !== gateway).map((s) => s.stop()));
     await database?.stop();
-    say(code === 0 ? 'stopped.' : 'stopped after a failure.');
+    if (services.length > 0 || database !== undefined) say(code === 0 ? 'stopped.' : 'stopped after a failure.');
     process.exit(code);
   })();
   return shuttingDown;
@@ -45,6 +46,7 @@ function onSignal(signal: NodeJS.Signals): void {
     return;
   }
   firstSignalAt = Date.now();
+  // Starts our message on a fresh line after the terminal's echoed ^C.
   process.stdout.write('\n');
   say(`${signal}: stopping the services and the database (Ctrl-C again to force)…`);
   void shutdown(0);
@@ -64,7 +66,7 @@ function watch(service: ServiceProcess): void {
 async function main(): Promise<void> {
   const env = process.env;
   const endpoints = readEndpoints(env);
-  const problems = await portProblems(START_ORDER.map((name) => endpoints[name]));
+  const problems = await portProblems(ALL_SERVICES.map((name) => endpoints[name]));
   if (problems.length > 0) throw new Error(problems.join('\n'));
 
   const { keys, notices } = await resolveKeys(env);
@@ -73,27 +75,38 @@ async function main(): Promise<void> {
   // A URI in MONGODB_URI_FILE counts as given too; the launcher itself only looks at MONGODB_URI.
   const givenUri = readSecret(env, 'MONGODB_URI');
   if (givenUri !== undefined) env.MONGODB_URI = givenUri;
-  database = await startDatabase({ log: (line) => writeLine(process.stdout, 'database', line) });
+  database = await startDatabase({
+    log: (line) => {
+      // A terminal's Ctrl-C reaches the database directly too, so once we are stopping its exit is no surprise.
+      if (shuttingDown === undefined || !line.includes('exited unexpectedly')) writeLine(process.stdout, 'database', line);
+    },
+  });
   if (database.kind === 'external') say('using the database at MONGODB_URI as is');
 
   const operatorAdmin = env.ADMIN_EMAIL?.trim() || undefined;
   const demoAdmin = seed && operatorAdmin === undefined ? DEMO_ADMIN : undefined;
-  for (const name of START_ORDER) {
+  const mongoUri = database.uri;
+  const launch = async (name: ServiceName): Promise<void> => {
     if (shuttingDown !== undefined) return;
-    const endpoint = endpoints[name];
-    const env = childEnv(name, { base: process.env, mongoUri: database.uri, keys, urls: endpoints, demoAdmin });
-    const service = startService(endpoint, root, env);
+    const serviceEnv = childEnv(name, { base: env, mongoUri, keys, urls: endpoints, demoAdmin });
+    const service = startService(endpoints[name], root, serviceEnv);
     services.push(service);
     watch(service);
     await service.waitReady();
-    say(`${name} ready at ${endpoint.url}`);
-  }
+    say(`${name} ready at ${endpoints[name].url}`);
+  };
+  // The subgraphs only need each other per request, so they boot side by side; the gateway checks them when ready.
+  await Promise.all(SUBGRAPHS.map(launch));
+  await launch('router');
 
   let outcome: SeedOutcome | undefined;
   if (seed) {
     say('adding the demo shop through the gateway…');
-    outcome = await seedDemo(endpoints.router.url).catch((error: unknown) => {
-      throw new Error(`adding the demo shop failed (npm start -- --no-seed skips it): ${error instanceof Error ? error.message : String(error)}`);
+    outcome = await seedDemo(endpoints.router.url).catch((error: unknown): SeedOutcome => {
+      const reason = error instanceof Error ? error.message : String(error);
+      // The services are up and still worth exploring, so a broken seed is reported, not fatal.
+      fail(`adding the demo shop failed (npm start -- --no-seed skips it): ${reason}`);
+      return { kind: 'failed', reason };
     });
   }
   printBanner({
@@ -101,15 +114,16 @@ async function main(): Promise<void> {
     database,
     seed: outcome,
     operatorAdmin,
-    seconds: (performance.now() - started) / 1000,
+    // Since the process began, so the figure includes loading this script and its imports.
+    seconds: process.uptime(),
     exitAfterReady,
   });
-  if (exitAfterReady) await shutdown(0);
+  if (exitAfterReady) await shutdown(outcome?.kind === 'failed' ? 1 : 0);
 }
 
 main().catch((error: unknown) => {
-  if (shuttingDown !== undefined && !(error instanceof ChildExitedError)) return;
-  // The exit watcher has already said why a child died; anything else is said here.
-  if (!(error instanceof ChildExitedError)) fail(error instanceof Error ? error.message : String(error));
+  // Once stopping (on a signal, or after a service died and was explained), later errors are only fallout.
+  if (shuttingDown !== undefined) return;
+  fail(error instanceof Error ? error.message : String(error));
   void shutdown(1);
 });

@@ -32,12 +32,13 @@ function seedLines(seed: SeedOutcome | undefined): string[] {
     return [`Demo data: ${seed.products} products from ${DEMO_SELLER.name}, and one order by ${DEMO_BUYER.name} (EUR ${total}).`];
   }
   if (seed.kind === 'present') return ['Demo data: already there from an earlier run; left as it was.'];
+  if (seed.kind === 'failed') return ['Demo data: adding it failed (the error is above); the services run without it.'];
   return [`Demo data: not added, because ${seed.reason}.`];
 }
 
 function accountLines(input: BannerInput): string[] {
   const rows: string[][] = [];
-  if (input.seed !== undefined && input.seed.kind !== 'foreign') {
+  if (input.seed?.kind === 'seeded' || input.seed?.kind === 'present') {
     rows.push(['seller', DEMO_SELLER.email, DEMO_SELLER.password], ['buyer', DEMO_BUYER.email, DEMO_BUYER.password]);
   }
   if (input.operatorAdmin !== undefined) rows.push(['admin', input.operatorAdmin, '(the ADMIN_PASSWORD you set)']);

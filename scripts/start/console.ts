@@ -16,7 +16,8 @@ export function prefixFor(name: string): string {
 }
 
 export function writeLine(stream: Writable, name: string, line: string): void {
-  stream.write(`${prefixFor(name)} ${line}\n`);
+  // Blank lines stay blank, so the banner reads as paragraphs.
+  stream.write(line === '' ? '\n' : `${prefixFor(name)} ${line}\n`);
 }
 
 export function say(line: string): void {

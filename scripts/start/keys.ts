@@ -27,7 +27,7 @@ async function publicHalf(name: string, secret: string): Promise<string> {
     if (!secret.startsWith('k4.secret.')) throw new Error('wrong prefix');
     return await publicPaserkOf(secret);
   } catch {
-    throw new Error(`${name} is not a valid k4.secret PASERK key (see packages/auth for how to generate one)`);
+    throw new Error(`${name} is not a valid k4.secret PASERK key; unset it to run with a throwaway key pair`);
   }
 }
 

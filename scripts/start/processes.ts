@@ -1,5 +1,6 @@
 // Runs one service as a child process: prefixed output, readiness polling, and a bounded graceful stop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,14 +10,12 @@ import { ENTRY_POINTS, type Endpoint, type ServiceName } from './services.ts';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
+// A service whose port is closed has drained; if it is still alive this long after, its own exit is stuck.
+const LINGER_MS = 3_000;
 
 export interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-}
-
-export class ChildExitedError extends Error {
-  override name = 'ChildExitedError';
 }
 
 export interface ServiceProcess {
@@ -39,7 +38,7 @@ function problemTracker() {
     see(line: string, fromStderr: boolean) {
       try {
         const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string; code?: string } };
-        if ((entry.level ?? 0) >= 50) last = [entry.msg, entry.err?.code, entry.err?.message].filter(Boolean).join(' — ');
+        if ((entry.level ?? 0) >= 50) last = [...new Set([entry.msg, entry.err?.code, entry.err?.message].filter(Boolean))].join(' — ');
       } catch {
         if (fromStderr && line.trim() !== '') last = line.trim();
       }
@@ -55,6 +54,35 @@ function relay(stream: Readable, out: Writable, name: string, onLine: (line: str
     writeLine(out, name, line);
   });
   return new Promise((resolve) => lines.once('close', resolve));
+}
+
+function portOpen(endpoint: Endpoint): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: endpoint.probeHost, port: endpoint.port });
+    const done = (open: boolean): void => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Waits for a SIGTERM'd service to exit on its own, but not for a service that drained and then hangs. */
+async function stopped(endpoint: Endpoint, gone: () => boolean): Promise<'exited' | 'lingering' | 'stuck'> {
+  const deadline = Date.now() + STOP_GRACE_MS;
+  let closedAt: number | undefined;
+  while (Date.now() < deadline) {
+    await sleep(100);
+    if (gone()) return 'exited';
+    if (closedAt === undefined) {
+      if (!(await portOpen(endpoint))) closedAt = Date.now();
+    } else if (Date.now() - closedAt > LINGER_MS) {
+      return 'lingering';
+    }
+  }
+  return gone() ? 'exited' : 'stuck';
 }
 
 export function startService(endpoint: Endpoint, root: string, env: NodeJS.ProcessEnv): ServiceProcess {
@@ -87,10 +115,11 @@ export function startService(endpoint: Endpoint, root: string, env: NodeJS.Proce
 
   const waitReady = async (): Promise<void> => {
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    let exit: ChildExit | undefined;
-    void exited.then((value) => (exit = value));
+    // Set by a callback queued after the caller's own exit watcher, so the watcher has explained the exit first.
+    let hasExited = false;
+    void exited.then(() => (hasExited = true));
     while (Date.now() < deadline) {
-      if (exit !== undefined || gone) throw new ChildExitedError(`${name} stopped before it was ready`);
+      if (hasExited) throw new Error(`${name} stopped before it was ready`);
       const ok = await fetch(endpoint.readyUrl, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
       if (ok) return;
       await sleep(150);
@@ -99,17 +128,16 @@ export function startService(endpoint: Endpoint, root: string, env: NodeJS.Proce
   };
 
   const stop = async (): Promise<void> => {
-    if (gone) {
-      await exited;
-      return;
+    if (!gone) {
+      child.kill('SIGTERM');
+      const verdict = await stopped(endpoint, () => gone);
+      if (verdict !== 'exited') {
+        const why = verdict === 'lingering' ? `stopped serving but did not exit within ${LINGER_MS / 1000} s` : `did not stop within ${STOP_GRACE_MS / 1000} s`;
+        writeLine(process.stderr, 'start', `${name} ${why}; killing it`);
+        child.kill('SIGKILL');
+      }
     }
-    child.kill('SIGTERM');
-    const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, false)]);
-    if (!graceful) {
-      writeLine(process.stderr, 'start', `${name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await exited;
   };
 
   return {

@@ -5,7 +5,8 @@ import { CATALOG, CURRENCY, DEMO_BUYER, DEMO_ORDER, DEMO_SELLER, type DemoAccoun
 export type SeedOutcome =
   | { kind: 'seeded'; products: number; orderTotal: number }
   | { kind: 'present' }
-  | { kind: 'foreign'; reason: string };
+  | { kind: 'foreign'; reason: string }
+  | { kind: 'failed'; reason: string };
 
 const LOGIN = 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }';

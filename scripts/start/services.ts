@@ -4,8 +4,8 @@ import type { RunKeys } from './keys.ts';
 
 export type ServiceName = 'users' | 'products' | 'orders' | 'router';
 
-/** Subgraphs before the gateway: the gateway's readiness depends on theirs. */
-export const START_ORDER: readonly ServiceName[] = ['users', 'products', 'orders', 'router'];
+/** Every service npm start runs, the gateway last: its readiness depends on the subgraphs'. */
+export const ALL_SERVICES: readonly ServiceName[] = ['users', 'products', 'orders', 'router'];
 
 export const ENTRY_POINTS: Record<ServiceName, string> = {
   users: 'subgraphs/users/src/main.ts',
@@ -19,6 +19,8 @@ export interface Endpoint {
   portVar: string;
   host: string;
   port: number;
+  /** Where to connect to reach it: the bound host, or loopback for a wildcard bind. */
+  probeHost: string;
   /** The /graphql URL other processes use, on a connectable address even when binding a wildcard. */
   url: string;
   readyUrl: string;
@@ -30,20 +32,20 @@ export interface DemoAdmin {
   name: string;
 }
 
-function connectableHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
+function probeHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
 export function endpoints(env: Env): Record<ServiceName, Endpoint> {
   const result = {} as Record<ServiceName, Endpoint>;
-  for (const name of START_ORDER) {
+  for (const name of ALL_SERVICES) {
     const { host, port } = listenConfig(env, name);
     const portVar = envName(name, 'PORT');
     // Port 0 would give each service a random port that the gateway could not be told about.
     if (port === 0) throw new Error(`${portVar}=0 is not supported by npm start: the gateway needs fixed subgraph ports`);
-    const origin = `http://${connectableHost(host)}:${port}`;
-    result[name] = { name, portVar, host, port, url: `${origin}/graphql`, readyUrl: `${origin}/readyz` };
+    const target = probeHost(host);
+    const origin = `http://${target.includes(':') ? `[${target}]` : target}:${port}`;
+    result[name] = { name, portVar, host, port, probeHost: target, url: `${origin}/graphql`, readyUrl: `${origin}/readyz` };
   }
   return result;
 }

@@ -35,6 +35,8 @@ export async function startGraphQLService<TContext extends BaseContext>(
   const common = {
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
+    // runService owns SIGTERM/SIGINT; Apollo's own handlers would race it and block the drain.
+    stopOnTerminationSignals: false,
     formatError: (formatted: Parameters<typeof maskError>[0], original: unknown) =>
       maskError(formatted, original, (err) => logger.error({ err }, 'internal error')),
     plugins: [drain, landing, ...(options.plugins ?? [])],

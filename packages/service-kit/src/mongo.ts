@@ -1,5 +1,5 @@
 // The MongoDB client: one per process, shared by a service's stores.
-import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { MongoClient, type Collection, type CreateIndexesOptions, type Document, type IndexSpecification, type MongoClientOptions } from 'mongodb';
 
 export interface MongoOptions {
   appName: string;
@@ -31,4 +31,21 @@ export async function mongoIsReachable(client: MongoClient): Promise<boolean> {
 /** Duplicate key errors (unique indexes), the same code on MongoDB and FerretDB. */
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+export interface IndexDefinition {
+  key: IndexSpecification;
+  name: string;
+  unique?: boolean;
+}
+
+/**
+ * Creates indexes one by one: FerretDB 1.24 crashes on a repeated multi-index createIndexes,
+ * while repeating a single createIndex is a no-op on it and on MongoDB.
+ */
+export async function ensureIndexes<T extends Document>(collection: Collection<T>, indexes: readonly IndexDefinition[]): Promise<void> {
+  for (const { key, name, unique } of indexes) {
+    const options: CreateIndexesOptions = unique ? { name, unique } : { name };
+    await collection.createIndex(key, options);
+  }
 }

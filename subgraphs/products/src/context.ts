@@ -5,10 +5,12 @@ import { identityOf } from '@marketplace/service-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { StockLedger } from './stock/ledger.ts';
 import type { Reservations } from './stock/reservations.ts';
+import type { CategoriesStore } from './categories-store.ts';
 import type { ProductsStore } from './store.ts';
 
 export interface Stores {
   products: ProductsStore;
+  categories: CategoriesStore;
   ledger: StockLedger;
   reservations: Reservations;
 }
@@ -22,6 +24,6 @@ export function contextFactory(stores: Stores, keys: TrustedKeys) {
   return async (req: IncomingMessage): Promise<Context> => ({
     ...stores,
     identity: await identityOf(req, keys),
-    loaders: createLoaders(stores.products),
+    loaders: createLoaders(stores.products, stores.categories),
   });
 }

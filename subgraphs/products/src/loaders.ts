@@ -1,12 +1,17 @@
-// Per-request DataLoaders: many products by id in one query.
+// Per-request DataLoaders: many products or categories by id in one query each.
 import type DataLoader from 'dataloader';
 import { createByIdLoader } from '@marketplace/service-kit';
+import type { CategoriesStore, CategoryDocument } from './categories-store.ts';
 import type { ProductDocument, ProductsStore } from './store.ts';
 
 export interface Loaders {
   product: DataLoader<string, ProductDocument | null>;
+  category: DataLoader<string, CategoryDocument | null>;
 }
 
-export function createLoaders(store: ProductsStore): Loaders {
-  return { product: createByIdLoader((ids) => store.findByIds(ids)) };
+export function createLoaders(products: ProductsStore, categories: CategoriesStore): Loaders {
+  return {
+    product: createByIdLoader((ids) => products.findByIds(ids)),
+    category: createByIdLoader((ids) => categories.findByIds(ids)),
+  };
 }

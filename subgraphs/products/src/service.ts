@@ -9,6 +9,7 @@ import { contextFactory } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { StockLedger } from './stock/ledger.ts';
 import { Reservations } from './stock/reservations.ts';
+import { CategoriesStore } from './categories-store.ts';
 import { ProductsStore } from './store.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -29,10 +30,11 @@ export async function startProductsService(options: ProductsServiceOptions): Pro
   const products = new ProductsStore(db);
   const ledger = new StockLedger(db, products.products);
   const reservations = new Reservations(db, ledger);
-  await Promise.all([products.ensureIndexes(), ledger.ensureIndexes()]);
+  const categories = new CategoriesStore(db);
+  await Promise.all([products.ensureIndexes(), ledger.ensureIndexes(), categories.ensureIndexes()]);
   return startGraphQLService({
     schema: buildSubgraphSchema({ typeDefs, resolvers }),
-    context: contextFactory({ products, ledger, reservations }, options.keys),
+    context: contextFactory({ products, categories, ledger, reservations }, options.keys),
     host: options.host,
     port: options.port,
     production: options.production,

@@ -1,11 +1,19 @@
 // The products service's catalog collection: listings, their indexes and queries.
-import { ObjectId, type Collection, type Db } from 'mongodb';
-import { afterCursorFilter, NEWEST_FIRST, type PageArgs } from '@marketplace/service-kit';
+import type { Collection, Db, Filter, ObjectId, Sort } from 'mongodb';
+import { ensureIndexes } from '@marketplace/service-kit';
+import { attributeKey, searchTermsOf, titleKey } from './search-terms.ts';
 
 export interface Money {
   amount: number;
   currency: string;
 }
+
+export interface Attribute {
+  name: string;
+  value: string;
+}
+
+export type ProductStatus = 'ACTIVE' | 'ARCHIVED';
 
 export interface ProductDocument {
   _id: ObjectId;
@@ -13,11 +21,23 @@ export interface ProductDocument {
   description: string;
   price: Money;
   sellerId: ObjectId;
-  /** Units available, a cache of the stock ledger's latest entry (see stock/ledger.ts). */
+  categoryId: ObjectId | null;
+  /** The category and its ancestors, so a category filter includes descendants in one query. */
+  categoryPath: ObjectId[];
+  attributes: Attribute[];
+  /** Normalized "name=value" strings for attribute filters. */
+  attributeKeys: string[];
+  images: string[];
+  status: ProductStatus;
+  /** Normalized words of title, description and attribute values (multikey index). */
+  searchTerms: string[];
+  titleKey: string;
+  /** Units available, a copy of the stock ledger's latest entry (see stock/ledger.ts). */
   stock: number;
   /** Version of the ledger entry `stock` was copied from. */
   stockVersion: number;
   createdAt: Date;
+  updatedAt: Date;
 }
 
 /** A user as the products subgraph knows them: only the id. */
@@ -25,7 +45,25 @@ export interface SellerRef {
   id: string;
 }
 
-export type NewProduct = Pick<ProductDocument, 'title' | 'description' | 'price' | 'sellerId' | 'stock'>;
+/** What a seller decides about a listing; everything else is derived. */
+export interface ListingFields {
+  title: string;
+  description: string;
+  price: Money;
+  categoryId: ObjectId | null;
+  categoryPath: ObjectId[];
+  attributes: Attribute[];
+  images: string[];
+}
+
+function derived(fields: ListingFields) {
+  return {
+    ...fields,
+    attributeKeys: fields.attributes.map((a) => attributeKey(a.name, a.value)),
+    searchTerms: searchTermsOf(fields),
+    titleKey: titleKey(fields.title),
+  };
+}
 
 export class ProductsStore {
   readonly products: Collection<ProductDocument>;
@@ -35,9 +73,14 @@ export class ProductsStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.products.createIndexes([
+    await ensureIndexes(this.products, [
       { key: { sellerId: 1, createdAt: -1, _id: -1 }, name: 'by_seller_newest' },
-      { key: { createdAt: -1, _id: -1 }, name: 'newest' },
+      { key: { status: 1, createdAt: -1, _id: -1 }, name: 'newest' },
+      { key: { status: 1, 'price.amount': 1, _id: 1 }, name: 'by_price' },
+      { key: { status: 1, titleKey: 1, _id: 1 }, name: 'by_title' },
+      { key: { searchTerms: 1 }, name: 'search_terms' },
+      { key: { categoryPath: 1 }, name: 'by_category' },
+      { key: { attributeKeys: 1 }, name: 'by_attribute' },
     ]);
   }
 
@@ -45,15 +88,29 @@ export class ProductsStore {
     return this.products.find({ _id: { $in: [...ids] } }).toArray();
   }
 
-  async insert(product: NewProduct & { _id?: ObjectId }): Promise<ProductDocument> {
-    const doc: ProductDocument = { _id: new ObjectId(), createdAt: new Date(), stockVersion: 0, ...product };
+  async insert(listing: ListingFields & { _id: ObjectId; sellerId: ObjectId; stock: number }): Promise<ProductDocument> {
+    const now = new Date();
+    const { _id, sellerId, stock, ...fields } = listing;
+    const doc: ProductDocument = { _id, sellerId, stock, stockVersion: 0, status: 'ACTIVE', ...derived(fields), createdAt: now, updatedAt: now };
     await this.products.insertOne(doc);
     return doc;
   }
 
-  /** Up to size + 1 products, newest first, optionally of one seller. */
-  page(args: { sellerId?: ObjectId; after?: PageArgs['after']; size: number }): Promise<ProductDocument[]> {
-    const filter = { ...(args.sellerId ? { sellerId: args.sellerId } : {}), ...afterCursorFilter<ProductDocument>(args.after) };
-    return this.products.find(filter).sort(NEWEST_FIRST).limit(args.size + 1).toArray();
+  /** Replaces the seller's fields (and what derives from them); stock is left to the ledger. */
+  async updateListing(id: ObjectId, fields: ListingFields): Promise<ProductDocument | null> {
+    return this.products.findOneAndUpdate({ _id: id }, { $set: { ...derived(fields), updatedAt: new Date() } }, { returnDocument: 'after' });
+  }
+
+  async setStatus(id: ObjectId, status: ProductStatus): Promise<ProductDocument | null> {
+    return this.products.findOneAndUpdate({ _id: id }, { $set: { status, updatedAt: new Date() } }, { returnDocument: 'after' });
+  }
+
+  /** Up to `limit` products matching `filter` in `sort` order. */
+  find(filter: Filter<ProductDocument>, sort: Sort, limit: number): Promise<ProductDocument[]> {
+    return this.products.find(filter).sort(sort).limit(limit).toArray();
+  }
+
+  count(filter: Filter<ProductDocument>): Promise<number> {
+    return this.products.countDocuments(filter);
   }
 }

@@ -36,3 +36,45 @@ export function validateStock(stock: number): number {
   }
   return stock;
 }
+
+const MAX_ATTRIBUTES = 50;
+const MAX_IMAGES = 20;
+
+export function validateAttributes(attributes: readonly { name: string; value: string }[]): { name: string; value: string }[] {
+  if (attributes.length > MAX_ATTRIBUTES) throw badUserInput(`a product can have at most ${MAX_ATTRIBUTES} attributes`, 'attributes');
+  const seen = new Set<string>();
+  return attributes.map(({ name, value }) => {
+    const clean = { name: text(name, 'attributes.name', 50), value: text(value, 'attributes.value', 200) };
+    const key = clean.name.toLowerCase();
+    if (seen.has(key)) throw badUserInput(`attribute "${clean.name}" is given twice`, 'attributes');
+    seen.add(key);
+    return clean;
+  });
+}
+
+export function validateImages(images: readonly string[]): string[] {
+  if (images.length > MAX_IMAGES) throw badUserInput(`a product can have at most ${MAX_IMAGES} images`, 'images');
+  return images.map((raw) => {
+    const value = raw.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || value.length > 2000) {
+      throw badUserInput(`image "${raw}" is not an absolute http(s) URL`, 'images');
+    }
+    return url.toString();
+  });
+}
+
+export const validateCategoryName = (value: string) => text(value, 'name', 100);
+
+export function validateSlug(value: string): string {
+  const slug = value.trim();
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) || slug.length > 80) {
+    throw badUserInput(`slug "${value}" must be lower-case letters and digits separated by single dashes`, 'slug');
+  }
+  return slug;
+}

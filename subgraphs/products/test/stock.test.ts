@@ -31,10 +31,18 @@ afterAll(async () => {
 async function newProduct(stock: number) {
   const _id = new ObjectId();
   await ledger.open(_id, stock);
-  return store.insert({ _id, title: 'Widget', description: '', price: { amount: 100, currency: 'EUR' }, sellerId: new ObjectId(), stock });
+  return store.insert({ _id, title: 'Widget', description: '', price: { amount: 100, currency: 'EUR' }, sellerId: new ObjectId(), stock, categoryId: null, categoryPath: [], attributes: [], images: [] });
 }
 
 const stockOf = async (id: ObjectId) => (await store.findByIds([id]))[0]!.stock;
+
+describe('start-up', () => {
+  it('creates the indexes again on an existing database without error', async () => {
+    await expect(Promise.all([store.ensureIndexes(), ledger.ensureIndexes()])).resolves.toBeDefined();
+    const names = (await store.products.indexes()).map((i) => i.name);
+    expect(names).toEqual(expect.arrayContaining(['by_seller_newest', 'search_terms', 'by_category']));
+  });
+});
 
 describe('the stock ledger', () => {
   it('never oversells under 40 concurrent takes of a stock of 15', async () => {

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProductDocument, SellerRef } from '../store.ts';
 import type { ReservationDocument, ReservedLine } from '../stock/reservations.ts';
+import type { CategoryDocument } from '../categories-store.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -20,8 +21,33 @@ export type Scalars = {
   link__Import: { input: unknown; output: unknown; }
 };
 
+export type AttributeFilter = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type Category = {
+  __typename?: 'Category';
+  children: Array<Category>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  parent: Maybe<Category>;
+  /** Unique, URL-friendly name. */
+  slug: Scalars['String']['output'];
+};
+
+export type CreateCategoryInput = {
+  name: Scalars['String']['input'];
+  parentId?: InputMaybe<Scalars['ID']['input']>;
+  /** Lower-case letters, digits and dashes; made from the name when omitted. */
+  slug?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CreateProductInput = {
+  attributes?: InputMaybe<Array<ProductAttributeInput>>;
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
   description: Scalars['String']['input'];
+  images?: InputMaybe<Array<Scalars['String']['input']>>;
   price: MoneyInput;
   stock: Scalars['Int']['input'];
   title: Scalars['String']['input'];
@@ -41,12 +67,36 @@ export type MoneyInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** The product's seller or an ADMIN; stock never goes below zero. */
+  adjustStock: Product;
+  /** The product's seller or an ADMIN; archiving twice changes nothing. */
+  archiveProduct: Product;
+  /** ADMIN only; slugs are unique. */
+  createCategory: Category;
   /** SELLER or ADMIN only; the caller becomes the seller. */
   createProduct: Product;
   /** Internal: gives a reservation's stock back, once. */
   releaseStock: StockReservation;
   /** Internal: reserves every item or none (INSUFFICIENT_STOCK). */
   reserveStock: StockReservation;
+  /** The product's seller or an ADMIN. */
+  updateProduct: Product;
+};
+
+
+export type MutationAdjustStockArgs = {
+  delta: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationArchiveProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateCategoryArgs = {
+  input: CreateCategoryInput;
 };
 
 
@@ -64,6 +114,12 @@ export type MutationReserveStockArgs = {
   input: ReserveStockInput;
 };
 
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateProductInput;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor: Maybe<Scalars['String']['output']>;
@@ -72,19 +128,38 @@ export type PageInfo = {
 
 export type Product = {
   __typename?: 'Product';
+  attributes: Array<ProductAttribute>;
+  category: Maybe<Category>;
   createdAt: Scalars['DateTime']['output'];
   description: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /** Absolute http(s) URLs. */
+  images: Array<Scalars['String']['output']>;
   price: Money;
   seller: User;
+  status: ProductStatus;
   stock: Scalars['Int']['output'];
   title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A flexible, per-category property such as size or colour. */
+export type ProductAttribute = {
+  __typename?: 'ProductAttribute';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type ProductAttributeInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
 };
 
 export type ProductConnection = {
   __typename?: 'ProductConnection';
   edges: Array<ProductEdge>;
   pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
 };
 
 export type ProductEdge = {
@@ -93,11 +168,48 @@ export type ProductEdge = {
   node: Product;
 };
 
+export type ProductFilter = {
+  /** Every attribute must match (names and values ignore case). */
+  attributes?: InputMaybe<Array<AttributeFilter>>;
+  /** The category and all its descendants. */
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  currency?: InputMaybe<Scalars['String']['input']>;
+  inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Maximum price amount in minor units, inclusive. */
+  maxPrice?: InputMaybe<Scalars['Int']['input']>;
+  /** Minimum price amount in minor units, inclusive. */
+  minPrice?: InputMaybe<Scalars['Int']['input']>;
+  /** Words of the title, description and attribute values; every word must match, ignoring case and accents. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  sellerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type ProductSort =
+  | 'NEWEST'
+  | 'PRICE_ASC'
+  | 'PRICE_DESC'
+  | 'TITLE';
+
+export type ProductStatus =
+  /** Listed and orderable. */
+  | 'ACTIVE'
+  /** Withdrawn by its seller or an ADMIN: hidden from the catalog, still readable by id (old orders point at it). */
+  | 'ARCHIVED';
+
 export type Query = {
   __typename?: 'Query';
+  /** The root categories. */
+  categories: Array<Category>;
+  category: Maybe<Category>;
+  /** Any product, archived ones included. */
   product: Maybe<Product>;
-  /** The catalog, newest first. */
+  /** The catalog: active products (plus the caller's own archived ones; all for an ADMIN), NEWEST first by default. */
   products: ProductConnection;
+};
+
+
+export type QueryCategoryArgs = {
+  slug: Scalars['String']['input'];
 };
 
 
@@ -108,7 +220,9 @@ export type QueryProductArgs = {
 
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<ProductSort>;
 };
 
 export type ReservationStatus =
@@ -144,10 +258,20 @@ export type StockReservation = {
   status: ReservationStatus;
 };
 
+/** Only the fields given change. */
+export type UpdateProductInput = {
+  attributes?: InputMaybe<Array<ProductAttributeInput>>;
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  images?: InputMaybe<Array<Scalars['String']['input']>>;
+  price?: InputMaybe<MoneyInput>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
-  /** The user's listings, newest first. */
+  /** The user's listings, newest first (archived ones only for the user themself and ADMINs). */
   products: ProductConnection;
 };
 
@@ -242,12 +366,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Category: Category;
   Product: Product;
   User: User;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Category:
+    ( { __typename: 'Category' }
+    & GraphQLRecursivePick<FederationTypes['Category'], {"id":true}> );
   Product:
     ( { __typename: 'Product' }
     & GraphQLRecursivePick<FederationTypes['Product'], {"id":true}> );
@@ -260,23 +388,32 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AttributeFilter: AttributeFilter;
+  Category: ResolverTypeWrapper<CategoryDocument>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CreateCategoryInput: CreateCategoryInput;
   CreateProductInput: CreateProductInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductDocument>;
+  ProductAttribute: ResolverTypeWrapper<ProductAttribute>;
+  ProductAttributeInput: ProductAttributeInput;
   ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  ProductFilter: ProductFilter;
+  ProductSort: ProductSort;
+  ProductStatus: ProductStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReservationStatus: ReservationStatus;
   ReserveStockInput: ReserveStockInput;
   ReservedItem: ResolverTypeWrapper<ReservedLine>;
   StockRequest: StockRequest;
   StockReservation: ResolverTypeWrapper<ReservationDocument>;
+  UpdateProductInput: UpdateProductInput;
   User: ResolverTypeWrapper<SellerRef>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
@@ -287,22 +424,29 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AttributeFilter: AttributeFilter;
+  Category: CategoryDocument;
+  ID: Scalars['ID']['output'];
+  CreateCategoryInput: CreateCategoryInput;
   CreateProductInput: CreateProductInput;
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Product: ProductDocument;
+  ProductAttribute: ProductAttribute;
+  ProductAttributeInput: ProductAttributeInput;
   ProductConnection: Omit<ProductConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductEdge']> };
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  ProductFilter: ProductFilter;
   Query: Record<PropertyKey, never>;
   ReserveStockInput: ReserveStockInput;
   ReservedItem: ReservedLine;
   StockRequest: StockRequest;
   StockReservation: ReservationDocument;
+  UpdateProductInput: UpdateProductInput;
   User: SellerRef;
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
@@ -327,6 +471,15 @@ export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CategoryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Category'] = ResolversParentTypes['Category'], FederationReferenceType extends FederationReferenceTypes['Category'] = FederationReferenceTypes['Category']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Category']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  children?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parent?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -337,9 +490,13 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  adjustStock?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAdjustStockArgs, 'delta' | 'id'>>;
+  archiveProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
+  createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   releaseStock?: Resolver<ResolversTypes['StockReservation'], ParentType, ContextType, RequireFields<MutationReleaseStockArgs, 'reservationId'>>;
   reserveStock?: Resolver<ResolversTypes['StockReservation'], ParentType, ContextType, RequireFields<MutationReserveStockArgs, 'input'>>;
+  updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -349,18 +506,29 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  attributes?: Resolver<Array<ResolversTypes['ProductAttribute']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  images?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   seller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
   stock?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type ProductAttributeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductAttribute'] = ResolversParentTypes['ProductAttribute']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ProductConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ProductEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductEdge'] = ResolversParentTypes['ProductEdge']> = ResolversObject<{
@@ -369,6 +537,8 @@ export type ProductEdgeResolvers<ContextType = Context, ParentType extends Resol
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, RequireFields<QueryCategoryArgs, 'slug'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
 }>;
@@ -402,11 +572,13 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Category?: CategoryResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  ProductAttribute?: ProductAttributeResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -1,29 +1,41 @@
-// Reading and creating listings.
-import { ObjectId } from 'mongodb';
-import { pageSize, parseId, requireAnyRole, toPage } from '@marketplace/service-kit';
-import type { MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { validateDescription, validatePrice, validateStock, validateTitle } from '../validation.ts';
+// Reading the catalog: one product, the filtered and sorted connection, and a seller's listings.
+import { pageSize, parseId } from '@marketplace/service-kit';
+import type { Identity } from '@marketplace/auth';
+import type { ProductConnection, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { and, encodeProductCursor, filterConditions, ordering, visibleTo, type ProductFilterInput, type ProductSort } from '../catalog-query.ts';
+import type { Context } from '../context.ts';
+
+export interface CatalogRequest {
+  filter?: ProductFilterInput | null;
+  sort?: ProductSort | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** One page of the catalog as `identity` may see it, with the total count of the match. */
+export async function catalogPage(ctx: Context, identity: Identity, request: CatalogRequest) {
+  const sort = request.sort ?? 'NEWEST';
+  const size = pageSize(request.first);
+  const conditions = [
+    visibleTo(identity),
+    ...(await filterConditions(request.filter, async (id) => (await ctx.loaders.category.load(id)) !== null)),
+  ];
+  const order = ordering(sort, request.after);
+  const [docs, totalCount] = await Promise.all([
+    ctx.products.find(and(order.after ? [...conditions, order.after] : conditions), order.sort, size + 1),
+    ctx.products.count(and(conditions)),
+  ]);
+  const edges = docs.slice(0, size).map((node) => ({ cursor: encodeProductCursor(sort, node), node }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: docs.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  } satisfies Omit<ProductConnection, 'edges'> & { edges: unknown[] };
+}
 
 export const catalogQueries: QueryResolvers = {
   product: (_parent, { id }, ctx) => ctx.loaders.product.load(parseId(id).toHexString()),
-  async products(_parent, { first, after }, ctx) {
-    const size = pageSize(first);
-    return toPage(await ctx.products.page({ after, size }), size);
-  },
-};
-
-export const catalogMutations: Pick<MutationResolvers, 'createProduct'> = {
-  async createProduct(_parent, { input }, ctx) {
-    const seller = requireAnyRole(ctx.identity, ['SELLER', 'ADMIN'], 'create products');
-    const product = {
-      _id: new ObjectId(),
-      title: validateTitle(input.title),
-      description: validateDescription(input.description),
-      price: validatePrice(input.price),
-      stock: validateStock(input.stock),
-      sellerId: new ObjectId(seller.userId),
-    };
-    await ctx.ledger.open(product._id, product.stock);
-    return ctx.products.insert(product);
-  },
+  products: (_parent, args, ctx) => catalogPage(ctx, ctx.identity, args),
+  categories: (_parent, _args, ctx) => ctx.categories.children(null),
+  category: (_parent, { slug }, ctx) => ctx.categories.findBySlug(slug.trim().toLowerCase()),
 };

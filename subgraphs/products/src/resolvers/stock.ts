@@ -31,6 +31,7 @@ export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'releaseSt
     const products = await ctx.loaders.product.loadMany(ids);
     const lines = products.map((product, i) => {
       if (!product || product instanceof Error) throw notFound(`product ${ids[i]} does not exist`);
+      if (product.status === 'ARCHIVED') throw badUserInput(`"${product.title}" is no longer sold`, 'productId');
       return { product: product as ProductDocument, quantity: quantities.get(ids[i]!)! };
     });
     const currencies = new Set(lines.map(({ product }) => product.price.currency));

@@ -1,0 +1,125 @@
+// `npm start` as a person runs it: a real child process that comes up, serves the demo shop, and stops cleanly on Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { expectData } from '@marketplace/testing';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PORT_VARS = ['ROUTER_PORT', 'USERS_PORT', 'PRODUCTS_PORT', 'ORDERS_PORT'] as const;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Resolves with everything printed so far once `done` says so; rejects if the process dies or time runs out. */
+function waitForOutput(child: ChildProcess, output: () => string, done: (text: string) => boolean, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!done(output())) return;
+      cleanup();
+      resolve(output());
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      cleanup();
+      reject(new Error(`npm start exited early (${code ?? signal}):\n${output()}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`npm start was not up within ${timeoutMs / 1000} s:\n${output()}`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', onExit);
+    check();
+  });
+}
+
+let child: ChildProcess | undefined;
+
+afterAll(async () => {
+  // Only reached with a live child when an assertion failed midway; SIGTERM lets it stop its database too.
+  if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 15_000);
+      child!.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    child.kill('SIGKILL');
+  }
+});
+
+it('npm start brings up the seeded marketplace and stops it on SIGINT', { timeout: 120_000 }, async () => {
+  const ports = Object.fromEntries(await Promise.all(PORT_VARS.map(async (name) => [name, String(await freePort())] as const)));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ports, MARKETPLACE_DB: 'ferretdb' };
+  for (const name of ['MONGODB_URI', 'START_EXIT_AFTER_READY', 'NODE_ENV', 'LOG_LEVEL']) delete env[name];
+
+  child = spawn(process.execPath, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const everything = () => `${stdout}\n--- stderr ---\n${stderr}`;
+
+  const gateway = `http://127.0.0.1:${ports.ROUTER_PORT}/graphql`;
+  const banner = await waitForOutput(child, everything, (text) => text.includes(gateway) && text.includes('Ctrl-C'), 90_000);
+  expect(banner).toContain('generated a throwaway key pair');
+  expect(banner).toContain('buyer@demo.marketplace');
+  const databasePort = Number(/FerretDB at mongodb:\/\/127\.0\.0\.1:(\d+)\//.exec(banner)?.[1]);
+  expect(databasePort, 'the banner names the FerretDB port').toBeGreaterThan(0);
+
+  const catalog = await expectData(gateway, '{ products(first: 10) { edges { node { title price { amount currency } seller { name } } } } }');
+  const products = catalog.products.edges.map((e: any) => e.node);
+  expect(products.length).toBeGreaterThanOrEqual(4);
+  for (const product of products) {
+    expect(product.price.currency).toBe('EUR');
+    expect(product.price.amount).toBeGreaterThan(0);
+    expect(product.seller.name).toBe('Oak & Ember Workshop');
+  }
+  expect(products.map((p: any) => p.title)).toContain('Walnut cutting board');
+
+  const login = await expectData(gateway, 'mutation { login(email: "buyer@demo.marketplace", password: "demo-buyer-2024") { accessToken } }');
+  const history = await expectData(gateway, '{ me { orders { edges { node { total { amount } } } } } }', {}, { token: login.login.accessToken });
+  expect(history.me.orders.edges).toHaveLength(1);
+  expect(history.me.orders.edges[0].node.total.amount).toBeGreaterThan(0);
+
+  const admin = await expectData(gateway, 'mutation { login(email: "admin@demo.marketplace", password: "demo-admin-2024") { user { roles } } }');
+  expect(admin.login.user.roles).toContain('ADMIN');
+
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child!.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  child.kill('SIGINT');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20_000).unref());
+  const exit = await Promise.race([exited, timeout]);
+  expect(exit, everything()).toEqual({ code: 0, signal: null });
+  for (const name of PORT_VARS) expect(await acceptsConnections(Number(ports[name])), `${name} still open`).toBe(false);
+  expect(await acceptsConnections(databasePort), 'FerretDB outlived npm start').toBe(false);
+});
