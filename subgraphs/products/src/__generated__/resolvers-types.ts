@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { ProductDocument, SellerRef } from '../store.ts';
 import type { ReservationDocument, ReservedLine } from '../stock/reservations.ts';
 import type { CategoryDocument } from '../categories-store.ts';
+import type { CatalogPage } from '../resolvers/catalog.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -402,7 +403,7 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<ProductDocument>;
   ProductAttribute: ResolverTypeWrapper<ProductAttribute>;
   ProductAttributeInput: ProductAttributeInput;
-  ProductConnection: ResolverTypeWrapper<Omit<ProductConnection, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }>;
+  ProductConnection: ResolverTypeWrapper<CatalogPage>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
   ProductFilter: ProductFilter;
   ProductSort: ProductSort;
@@ -438,7 +439,7 @@ export type ResolversParentTypes = ResolversObject<{
   Product: ProductDocument;
   ProductAttribute: ProductAttribute;
   ProductAttributeInput: ProductAttributeInput;
-  ProductConnection: Omit<ProductConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductEdge']> };
+  ProductConnection: CatalogPage;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductFilter: ProductFilter;
   Query: Record<PropertyKey, never>;

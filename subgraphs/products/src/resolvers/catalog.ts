@@ -1,9 +1,10 @@
 // Reading the catalog: one product, the filtered and sorted connection, and a seller's listings.
 import { pageSize, parseId } from '@marketplace/service-kit';
 import type { Identity } from '@marketplace/auth';
-import type { ProductConnection, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import type { ProductConnectionResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { and, encodeProductCursor, filterConditions, ordering, visibleTo, type ProductFilterInput, type ProductSort } from '../catalog-query.ts';
 import type { Context } from '../context.ts';
+import type { ProductDocument } from '../store.ts';
 
 export interface CatalogRequest {
   filter?: ProductFilterInput | null;
@@ -12,8 +13,15 @@ export interface CatalogRequest {
   after?: string | null;
 }
 
-/** One page of the catalog as `identity` may see it, with the total count of the match. */
-export async function catalogPage(ctx: Context, identity: Identity, request: CatalogRequest) {
+export interface CatalogPage {
+  edges: { cursor: string; node: ProductDocument }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Counted only when a client asks for totalCount. */
+  count: () => Promise<number>;
+}
+
+/** One page of the catalog as `identity` may see it. */
+export async function catalogPage(ctx: Context, identity: Identity, request: CatalogRequest): Promise<CatalogPage> {
   const sort = request.sort ?? 'NEWEST';
   const size = pageSize(request.first);
   const conditions = [
@@ -21,17 +29,18 @@ export async function catalogPage(ctx: Context, identity: Identity, request: Cat
     ...(await filterConditions(request.filter, async (id) => (await ctx.loaders.category.load(id)) !== null)),
   ];
   const order = ordering(sort, request.after);
-  const [docs, totalCount] = await Promise.all([
-    ctx.products.find(and(order.after ? [...conditions, order.after] : conditions), order.sort, size + 1),
-    ctx.products.count(and(conditions)),
-  ]);
+  const docs = await ctx.products.find(and(order.after ? [...conditions, order.after] : conditions), order.sort, size + 1);
   const edges = docs.slice(0, size).map((node) => ({ cursor: encodeProductCursor(sort, node), node }));
   return {
     edges,
     pageInfo: { hasNextPage: docs.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount,
-  } satisfies Omit<ProductConnection, 'edges'> & { edges: unknown[] };
+    count: () => ctx.products.count(and(conditions)),
+  };
 }
+
+export const ProductConnection: ProductConnectionResolvers = {
+  totalCount: (page) => page.count(),
+};
 
 export const catalogQueries: QueryResolvers = {
   product: (_parent, { id }, ctx) => ctx.loaders.product.load(parseId(id).toHexString()),

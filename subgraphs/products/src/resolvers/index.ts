@@ -1,7 +1,7 @@
 // The products subgraph's resolver map.
 import { DateTime } from '@marketplace/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { catalogQueries } from './catalog.ts';
+import { catalogQueries, ProductConnection } from './catalog.ts';
 import { Category, categoryMutations } from './category.ts';
 import { listingMutations } from './listing.ts';
 import { Product, User } from './product.ts';
@@ -12,6 +12,7 @@ export const resolvers: Resolvers = {
   Query: catalogQueries,
   Mutation: { ...listingMutations, ...categoryMutations, ...stockMutations },
   Product,
+  ProductConnection,
   Category,
   User,
   StockReservation,

@@ -1,0 +1,36 @@
+// What a signed-in user changes about their own account: profile and password.
+import { ObjectId } from 'mongodb';
+import { badUserInput, conflict, notFound, requireUser } from '@marketplace/service-kit';
+import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import { hashPassword, verifyPassword } from '../passwords.ts';
+import { EmailTakenError } from '../store.ts';
+import { validatePassword, validateProfileChanges } from '../validation.ts';
+
+export const accountMutations: Pick<MutationResolvers, 'updateProfile' | 'changePassword'> = {
+  async updateProfile(_parent, { input }, ctx) {
+    const id = new ObjectId(requireUser(ctx.identity).userId);
+    const changes = validateProfileChanges(input);
+    let user;
+    try {
+      user = await ctx.store.updateProfile(id, changes);
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw conflict('an account with this email already exists');
+      throw error;
+    }
+    if (!user) throw notFound('your account no longer exists');
+    ctx.loaders.user.clear(id.toHexString()).prime(id.toHexString(), user);
+    return user;
+  },
+
+  async changePassword(_parent, { currentPassword, newPassword }, ctx) {
+    const id = new ObjectId(requireUser(ctx.identity).userId);
+    validatePassword(newPassword, 'newPassword');
+    const user = await ctx.store.findById(id);
+    if (!(await verifyPassword(user?.passwordHash, currentPassword)) || !user) {
+      throw badUserInput('currentPassword is wrong', 'currentPassword');
+    }
+    if (newPassword === currentPassword) throw badUserInput('newPassword must differ from the current password', 'newPassword');
+    if (!(await ctx.store.setPasswordHash(id, await hashPassword(newPassword)))) throw notFound('your account no longer exists');
+    return true;
+  },
+};
