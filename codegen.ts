@@ -36,10 +36,13 @@ const config: CodegenConfig = {
       StockReservation: '../stock/reservations.ts#ReservationDocument',
       ReservedItem: '../stock/reservations.ts#ReservedLine',
       Category: '../categories-store.ts#CategoryDocument',
+      ProductConnection: '../resolvers/catalog.ts#CatalogPage',
     }),
     ...subgraph('orders', {
       Order: '../store.ts#OrderDocument',
       OrderItem: '../store.ts#OrderItemDocument',
+      OrderEvent: '../lifecycle/event-log.ts#OrderEventDocument',
+      OrderConnection: '../resolvers/history.ts#OrderPage',
       User: '../store.ts#BuyerRef',
       Product: '../store.ts#ProductRef',
     }),

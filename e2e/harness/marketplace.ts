@@ -59,3 +59,22 @@ export async function stockOf(url: string, productId: string): Promise<number> {
 export const PLACE_ORDER = `mutation ($input: PlaceOrderInput!) {
   placeOrder(input: $input) { id status total { amount currency } items { title quantity unitPrice { amount currency } lineTotal { amount } } }
 }`;
+
+/** Places an order as `token` and returns its id. */
+export async function placeOrder(
+  url: string,
+  token: string,
+  items: { productId: string; quantity: number }[],
+  idempotencyKey?: string,
+): Promise<string> {
+  const data = await expectData(url, PLACE_ORDER, { input: { items, ...(idempotencyKey ? { idempotencyKey } : {}) } }, { token });
+  return data.placeOrder.id;
+}
+
+/** The lifecycle mutations, each answering with the order's status and tracking number. */
+export const ORDER_MUTATIONS = {
+  pay: 'mutation ($id: ID!) { payOrder(id: $id) { id status trackingNumber } }',
+  ship: 'mutation ($id: ID!, $tracking: String!) { shipOrder(id: $id, trackingNumber: $tracking) { id status trackingNumber } }',
+  deliver: 'mutation ($id: ID!) { deliverOrder(id: $id) { id status trackingNumber } }',
+  cancel: 'mutation ($id: ID!, $reason: String) { cancelOrder(id: $id, reason: $reason) { id status trackingNumber } }',
+} as const;

@@ -2,22 +2,34 @@
 import type { IncomingMessage } from 'node:http';
 import type { Identity, TrustedKeys } from '@marketplace/auth';
 import { identityOf } from '@marketplace/service-kit';
+import type { IdempotencyClaims } from './idempotency.ts';
+import type { OrderEventLog } from './lifecycle/event-log.ts';
+import type { OrderLifecycle } from './lifecycle/transitions.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
+import type { PaymentProvider } from './payments.ts';
 import type { StockClient } from './stock-client.ts';
 import type { OrdersStore } from './store.ts';
 
-export interface Context {
-  identity: Identity;
+/** What lives as long as the service: stores, clients and the lifecycle built on them. */
+export interface OrdersDeps {
   store: OrdersStore;
+  events: OrderEventLog;
+  claims: IdempotencyClaims;
+  lifecycle: OrderLifecycle;
   stock: StockClient;
+  payments: PaymentProvider;
+}
+
+export interface Context extends OrdersDeps {
+  identity: Identity;
   loaders: Loaders;
 }
 
-export function contextFactory(deps: { store: OrdersStore; stock: StockClient; keys: TrustedKeys }) {
+export function contextFactory(deps: OrdersDeps & { keys: TrustedKeys }) {
+  const { keys, ...shared } = deps;
   return async (req: IncomingMessage): Promise<Context> => ({
-    identity: await identityOf(req, deps.keys),
-    store: deps.store,
-    stock: deps.stock,
-    loaders: createLoaders(deps.store),
+    ...shared,
+    identity: await identityOf(req, keys),
+    loaders: createLoaders(shared.store, shared.events),
   });
 }

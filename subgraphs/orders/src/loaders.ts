@@ -1,12 +1,25 @@
-// Per-request DataLoaders: many orders by id in one query.
-import type DataLoader from 'dataloader';
+// Per-request DataLoaders: many orders, or many orders' event logs, in one query each.
+import DataLoader from 'dataloader';
+import type { ObjectId } from 'mongodb';
 import { createByIdLoader } from '@marketplace/service-kit';
+import type { OrderEventDocument, OrderEventLog } from './lifecycle/event-log.ts';
 import type { OrderDocument, OrdersStore } from './store.ts';
 
 export interface Loaders {
   order: DataLoader<string, OrderDocument | null>;
+  /** The stored events of an order (not its placement), oldest first. */
+  events: DataLoader<ObjectId, OrderEventDocument[], string>;
 }
 
-export function createLoaders(store: OrdersStore): Loaders {
-  return { order: createByIdLoader((ids) => store.findByIds(ids)) };
+export function createLoaders(store: OrdersStore, events: OrderEventLog): Loaders {
+  return {
+    order: createByIdLoader((ids) => store.findByIds(ids)),
+    events: new DataLoader(
+      async (orderIds) => {
+        const byOrder = Map.groupBy(await events.forOrders(orderIds), (event) => event.orderId.toHexString());
+        return orderIds.map((id) => byOrder.get(id.toHexString()) ?? []);
+      },
+      { cacheKeyFn: (id) => id.toHexString() },
+    ),
+  };
 }

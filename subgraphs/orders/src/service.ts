@@ -6,6 +6,10 @@ import type { SigningKey, TrustedKeys } from '@marketplace/auth';
 import { mongoIsReachable, startGraphQLService, type Logger, type RunningServer } from '@marketplace/service-kit';
 import type { MongoClient } from 'mongodb';
 import { contextFactory } from './context.ts';
+import { IdempotencyClaims } from './idempotency.ts';
+import { OrderEventLog } from './lifecycle/event-log.ts';
+import { OrderLifecycle } from './lifecycle/transitions.ts';
+import { ApproveAllPayments, type PaymentProvider } from './payments.ts';
 import { resolvers } from './resolvers/index.ts';
 import { StockClient } from './stock-client.ts';
 import { OrdersStore } from './store.ts';
@@ -19,6 +23,8 @@ export interface OrdersServiceOptions {
   /** Signs the service tokens the products service accepts for stock operations. */
   serviceSigner: SigningKey;
   productsUrl: string;
+  /** Takes and refunds payments; every payment is approved when none is given. */
+  payments?: PaymentProvider;
   host: string;
   port: number;
   production: boolean;
@@ -26,12 +32,22 @@ export interface OrdersServiceOptions {
 }
 
 export async function startOrdersService(options: OrdersServiceOptions): Promise<RunningServer> {
-  const store = new OrdersStore(options.mongo.db(options.database));
+  const db = options.mongo.db(options.database);
+  const store = new OrdersStore(db);
+  const events = new OrderEventLog(db);
   await store.ensureIndexes();
-  const stock = new StockClient(options.productsUrl, options.serviceSigner);
+  await events.ensureIndexes();
+  const deps = {
+    store,
+    events,
+    claims: new IdempotencyClaims(db),
+    lifecycle: new OrderLifecycle(store, events),
+    stock: new StockClient(options.productsUrl, options.serviceSigner),
+    payments: options.payments ?? new ApproveAllPayments(),
+  };
   return startGraphQLService({
     schema: buildSubgraphSchema({ typeDefs, resolvers }),
-    context: contextFactory({ store, stock, keys: options.keys }),
+    context: contextFactory({ ...deps, keys: options.keys }),
     host: options.host,
     port: options.port,
     production: options.production,

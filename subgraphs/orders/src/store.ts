@@ -1,6 +1,6 @@
-// The orders service's only door to MongoDB: the orders collection, its indexes and queries.
-import type { Collection, Db, ObjectId } from 'mongodb';
-import { afterCursorFilter, NEWEST_FIRST, type PageArgs } from '@marketplace/service-kit';
+// The orders collection: its indexes, queries and the status copy kept on each order.
+import type { Collection, Db, Filter, ObjectId } from 'mongodb';
+import { afterCursorFilter, ensureIndexes, NEWEST_FIRST, type PageArgs } from '@marketplace/service-kit';
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
@@ -25,10 +25,27 @@ export interface OrderDocument {
   /** The distinct sellers of the items, for "orders containing my products" reads. */
   sellerIds: ObjectId[];
   total: Money;
+  /** A copy of the latest event in orderEvents, kept here for reads and filters; the log is the truth. */
   status: OrderStatus;
+  /** The sequence number of the event `status` was copied from (0: as placed). */
+  statusSequence: number;
+  trackingNumber: string | null;
+  /** When the reservation of a cancelled order was given back; unset until that has succeeded. */
+  stockReleasedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The order's state as of one event of its log. */
+export interface StatusCopy {
+  sequence: number;
+  status: OrderStatus;
+  trackingNumber: string | null;
+  at: Date;
+}
+
+/** Whose orders a history lists, and optionally only those in one status. */
+export type OrderOwner = ({ buyerId: ObjectId } | { sellerIds: ObjectId }) & { status?: OrderStatus | null };
 
 /** Entities owned by other subgraphs, known here only by id. */
 export interface BuyerRef {
@@ -46,10 +63,16 @@ export class OrdersStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.#orders.createIndexes([
+    await ensureIndexes(this.#orders, [
       { key: { buyerId: 1, createdAt: -1, _id: -1 }, name: 'by_buyer_newest' },
       { key: { sellerIds: 1, createdAt: -1, _id: -1 }, name: 'by_seller_newest' },
+      { key: { buyerId: 1, status: 1, createdAt: -1, _id: -1 }, name: 'by_buyer_status_newest' },
+      { key: { sellerIds: 1, status: 1, createdAt: -1, _id: -1 }, name: 'by_seller_status_newest' },
     ]);
+  }
+
+  findById(id: ObjectId): Promise<OrderDocument | null> {
+    return this.#orders.findOne({ _id: id });
   }
 
   findByIds(ids: readonly ObjectId[]): Promise<OrderDocument[]> {
@@ -61,12 +84,36 @@ export class OrdersStore {
     return order;
   }
 
+  /**
+   * Copies an event's state unless a later one is already here. Where conditional updates are
+   * not atomic a slow writer can still put an older copy back: OrderLifecycle settles after
+   * writing, so the last writer leaves the copy equal to the log.
+   */
+  async copyStatus(id: ObjectId, copy: StatusCopy): Promise<void> {
+    await this.#orders.updateOne(
+      { _id: id, statusSequence: { $lt: copy.sequence } },
+      { $set: { status: copy.status, statusSequence: copy.sequence, trackingNumber: copy.trackingNumber, updatedAt: copy.at } },
+    );
+  }
+
+  async markStockReleased(id: ObjectId): Promise<void> {
+    await this.#orders.updateOne({ _id: id }, { $set: { stockReleasedAt: new Date() } });
+  }
+
   /** Up to size + 1 orders of a buyer, or containing a seller's products, newest first. */
-  page(owner: { buyerId: ObjectId } | { sellerIds: ObjectId }, args: { after?: PageArgs['after']; size: number }): Promise<OrderDocument[]> {
+  page(owner: OrderOwner, args: { after?: PageArgs['after']; size: number }): Promise<OrderDocument[]> {
     return this.#orders
-      .find({ ...owner, ...afterCursorFilter<OrderDocument>(args.after) })
+      .find({ ...ownerFilter(owner), ...afterCursorFilter<OrderDocument>(args.after) })
       .sort(NEWEST_FIRST)
       .limit(args.size + 1)
       .toArray();
   }
+
+  count(owner: OrderOwner): Promise<number> {
+    return this.#orders.countDocuments(ownerFilter(owner));
+  }
+}
+
+function ownerFilter({ status, ...owner }: OrderOwner): Filter<OrderDocument> {
+  return status ? { ...owner, status } : owner;
 }

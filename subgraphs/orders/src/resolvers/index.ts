@@ -1,14 +1,18 @@
 // The orders subgraph's resolver map.
 import { DateTime } from '@marketplace/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { Order, OrderItem, orderQueries, User } from './order.ts';
+import { OrderConnection, User } from './history.ts';
+import { lifecycleMutations } from './lifecycle.ts';
+import { Order, OrderEvent, OrderItem, orderQueries } from './order.ts';
 import { placeOrder } from './place-order.ts';
 
 export const resolvers: Resolvers = {
   DateTime,
   Query: orderQueries,
-  Mutation: { placeOrder },
+  Mutation: { placeOrder, ...lifecycleMutations },
   Order,
+  OrderEvent,
   OrderItem,
+  OrderConnection,
   User,
 };

@@ -1,8 +1,9 @@
-// The Order entity, its lines, and the order history the orders subgraph adds to User.
-import { pageSize, parseId, toPage } from '@marketplace/service-kit';
-import type { OrderItemResolvers, OrderResolvers, QueryResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
-import { assertCanReadHistory, assertCanReadOrder } from '../access.ts';
+// The Order entity, its lines and its timeline of events.
+import { parseId } from '@marketplace/service-kit';
+import type { OrderEventResolvers, OrderItemResolvers, OrderResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { assertCanReadOrder } from '../access.ts';
 import type { Context } from '../context.ts';
+import { placementEvent } from '../lifecycle/event-log.ts';
 import { lineTotal } from '../pricing.ts';
 
 async function readableOrder(id: string, ctx: Context) {
@@ -19,6 +20,8 @@ export const Order: OrderResolvers = {
   __resolveReference: (ref, ctx) => readableOrder(ref.id, ctx),
   id: (order) => order._id.toHexString(),
   buyer: (order) => ({ id: order.buyerId.toHexString() }),
+  trackingNumber: (order) => order.trackingNumber ?? null,
+  events: async (order, _args, ctx) => [placementEvent(order), ...(await ctx.loaders.events.load(order._id))],
 };
 
 export const OrderItem: OrderItemResolvers = {
@@ -26,16 +29,6 @@ export const OrderItem: OrderItemResolvers = {
   lineTotal: (item) => lineTotal(item.unitPrice, item.quantity),
 };
 
-export const User: UserResolvers = {
-  __resolveReference: (ref) => ({ id: ref.id }),
-  async orders(user, { first, after }, ctx) {
-    assertCanReadHistory(ctx.identity, user.id);
-    const size = pageSize(first);
-    return toPage(await ctx.store.page({ buyerId: parseId(user.id) }, { after, size }), size);
-  },
-  async sales(user, { first, after }, ctx) {
-    assertCanReadHistory(ctx.identity, user.id);
-    const size = pageSize(first);
-    return toPage(await ctx.store.page({ sellerIds: parseId(user.id) }, { after, size }), size);
-  },
+export const OrderEvent: OrderEventResolvers = {
+  actor: (event) => ({ id: event.actorId.toHexString() }),
 };

@@ -3,14 +3,18 @@ import { ObjectId } from 'mongodb';
 import { badUserInput, parseId, requireUser } from '@marketplace/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
+import { placeOnce } from '../placement/once.ts';
 import { orderTotal } from '../pricing.ts';
 import { StockUnavailableError } from '../stock-client.ts';
 import type { OrderDocument } from '../store.ts';
 
 const MAX_LINES = 100;
 const MAX_QUANTITY = 10_000;
+const MAX_KEY_LENGTH = 200;
 
-function validateItems(items: readonly { productId: string; quantity: number }[]) {
+type Line = { productId: string; quantity: number };
+
+function validateItems(items: readonly Line[]): Line[] {
   if (items.length === 0) throw badUserInput('an order needs at least one item', 'items');
   if (items.length > MAX_LINES) throw badUserInput(`an order can have at most ${MAX_LINES} items`, 'items');
   return items.map(({ productId, quantity }) => {
@@ -21,15 +25,19 @@ function validateItems(items: readonly { productId: string; quantity: number }[]
   });
 }
 
+function validateKey(key: string): string {
+  if (key.trim() === '') throw badUserInput('idempotencyKey must not be blank', 'idempotencyKey');
+  if (key.length > MAX_KEY_LENGTH) throw badUserInput(`idempotencyKey must be at most ${MAX_KEY_LENGTH} characters`, 'idempotencyKey');
+  return key;
+}
+
 /** Gives the stock back when the order could not be recorded; the release is idempotent. */
 async function releaseQuietly(ctx: Context, reservationId: string): Promise<void> {
   await ctx.stock.release(reservationId).catch(() => undefined);
 }
 
-export const placeOrder: MutationResolvers['placeOrder'] = async (_parent, { input }, ctx) => {
-  const buyer = requireUser(ctx.identity);
-  const items = validateItems(input.items);
-  const orderId = new ObjectId();
+/** Reserves under the order's id, so a reservation and its order can always be matched up. */
+async function place(ctx: Context, buyerId: ObjectId, items: Line[], orderId: ObjectId): Promise<OrderDocument> {
   const reservationId = orderId.toHexString();
   let reserved;
   try {
@@ -50,11 +58,13 @@ export const placeOrder: MutationResolvers['placeOrder'] = async (_parent, { inp
     const now = new Date();
     const order: OrderDocument = {
       _id: orderId,
-      buyerId: new ObjectId(buyer.userId),
+      buyerId,
       items: lines,
       sellerIds: [...new Map(lines.map((l) => [l.sellerId.toHexString(), l.sellerId])).values()],
       total: orderTotal(lines),
       status: 'PENDING',
+      statusSequence: 0,
+      trackingNumber: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -63,4 +73,12 @@ export const placeOrder: MutationResolvers['placeOrder'] = async (_parent, { inp
     await releaseQuietly(ctx, reservationId);
     throw error;
   }
+}
+
+export const placeOrder: MutationResolvers['placeOrder'] = async (_parent, { input }, ctx) => {
+  const buyerId = new ObjectId(requireUser(ctx.identity).userId);
+  const items = validateItems(input.items);
+  if (input.idempotencyKey === null || input.idempotencyKey === undefined) return place(ctx, buyerId, items, new ObjectId());
+  const key = validateKey(input.idempotencyKey);
+  return placeOnce(ctx, { buyerId, key, items }, (orderId) => place(ctx, buyerId, items, orderId));
 };

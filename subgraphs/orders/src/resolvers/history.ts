@@ -1,0 +1,33 @@
+// The order histories the orders subgraph adds to User: orders bought and orders sold.
+import { pageSize, parseId, toPage, type Page } from '@marketplace/service-kit';
+import type { OrderConnectionResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
+import { assertCanReadHistory } from '../access.ts';
+import type { Context } from '../context.ts';
+import type { OrderDocument, OrderOwner } from '../store.ts';
+
+/** A page of orders; the total is only counted when a client asks for it. */
+export interface OrderPage extends Page<OrderDocument> {
+  count: () => Promise<number>;
+}
+
+async function history(owner: OrderOwner, args: { first?: number | null; after?: string | null }, ctx: Context): Promise<OrderPage> {
+  const size = pageSize(args.first);
+  const page = toPage(await ctx.store.page(owner, { after: args.after, size }), size);
+  return { ...page, count: () => ctx.store.count(owner) };
+}
+
+export const User: UserResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  orders(user, { status, ...args }, ctx) {
+    assertCanReadHistory(ctx.identity, user.id);
+    return history({ buyerId: parseId(user.id), status }, args, ctx);
+  },
+  sales(user, { status, ...args }, ctx) {
+    assertCanReadHistory(ctx.identity, user.id);
+    return history({ sellerIds: parseId(user.id), status }, args, ctx);
+  },
+};
+
+export const OrderConnection: OrderConnectionResolvers = {
+  totalCount: (page) => page.count(),
+};

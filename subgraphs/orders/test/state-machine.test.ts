@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { actorRefusal, allowedTransitions, decide, type OrderAction, type OrderParty } from '../src/lifecycle/state-machine.ts';
+import type { OrderStatus } from '../src/store.ts';
+
+const nobody: OrderParty = { isBuyer: false, sellsAnItem: false, sellsEveryItem: false, isAdmin: false };
+const PARTIES = {
+  buyer: { ...nobody, isBuyer: true },
+  soleSeller: { ...nobody, sellsAnItem: true, sellsEveryItem: true },
+  partSeller: { ...nobody, sellsAnItem: true },
+  admin: { ...nobody, isAdmin: true },
+  stranger: nobody,
+} satisfies Record<string, OrderParty>;
+type PartyName = keyof typeof PARTIES;
+
+const STATUSES: OrderStatus[] = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
+const ACTIONS: OrderAction[] = ['pay', 'ship', 'deliver', 'cancel'];
+
+/** The whole lifecycle, written out once more by hand: action → [from statuses, to, who may]. */
+const EXPECTED: Record<OrderAction, { from: OrderStatus[]; to: OrderStatus; actors: PartyName[] }> = {
+  pay: { from: ['PENDING'], to: 'PAID', actors: ['buyer'] },
+  ship: { from: ['PAID'], to: 'SHIPPED', actors: ['soleSeller', 'admin'] },
+  deliver: { from: ['SHIPPED'], to: 'DELIVERED', actors: ['soleSeller', 'admin'] },
+  cancel: { from: ['PENDING', 'PAID'], to: 'CANCELLED', actors: ['buyer', 'soleSeller', 'partSeller', 'admin'] },
+};
+
+describe('the order state machine', () => {
+  for (const action of ACTIONS) {
+    const rule = EXPECTED[action];
+    for (const name of Object.keys(PARTIES) as PartyName[]) {
+      const party = PARTIES[name];
+      for (const from of STATUSES) {
+        const may = rule.actors.includes(name);
+        const allowedNow = rule.from.includes(from);
+        const outcome = !may ? 'refuses the actor' : allowedNow ? `moves to ${rule.to}` : 'refuses the status';
+        it(`${action} by ${name} from ${from} ${outcome}`, () => {
+          const decision = decide(action, from, party);
+          if (!may) {
+            expect(decision).toMatchObject({ ok: false, refusal: 'actor' });
+          } else if (allowedNow) {
+            expect(decision).toEqual({ ok: true, from, to: rule.to });
+          } else {
+            expect(decision).toMatchObject({ ok: false, refusal: 'status', from });
+          }
+        });
+      }
+    }
+  }
+
+  it('a buyer who sells every item may do everything either role may', () => {
+    const both = { ...nobody, isBuyer: true, sellsAnItem: true, sellsEveryItem: true };
+    for (const action of ACTIONS) expect(actorRefusal(action, both)).toBeNull();
+  });
+
+  it('lists where each status can go next', () => {
+    expect(allowedTransitions('PENDING').map((t) => t.to)).toEqual(['PAID', 'CANCELLED']);
+    expect(allowedTransitions('PAID').map((t) => t.to)).toEqual(['SHIPPED', 'CANCELLED']);
+    expect(allowedTransitions('SHIPPED').map((t) => t.to)).toEqual(['DELIVERED']);
+    expect(allowedTransitions('DELIVERED')).toEqual([]);
+    expect(allowedTransitions('CANCELLED')).toEqual([]);
+  });
+
+  it('names the allowed transitions and their mutations when refusing a status', () => {
+    const shipPending = decide('ship', 'PENDING', PARTIES.soleSeller);
+    expect(shipPending.ok).toBe(false);
+    if (shipPending.ok) return;
+    expect(shipPending.message).toBe('cannot ship an order that is PENDING; from PENDING it can only go to PAID (payOrder) or CANCELLED (cancelOrder)');
+    expect(decide('cancel', 'SHIPPED', PARTIES.buyer)).toMatchObject({
+      message: 'cannot cancel an order that is SHIPPED; from SHIPPED it can only go to DELIVERED (deliverOrder)',
+      allowed: [{ action: 'deliver', mutation: 'deliverOrder', to: 'DELIVERED' }],
+    });
+    expect(decide('pay', 'CANCELLED', PARTIES.buyer)).toMatchObject({ message: expect.stringMatching(/CANCELLED is final/), allowed: [] });
+  });
+
+  it('says who may act when refusing the actor, before looking at the status', () => {
+    expect(decide('ship', 'CANCELLED', PARTIES.partSeller)).toEqual({
+      ok: false,
+      refusal: 'actor',
+      message: 'only a seller of every item in it or an ADMIN can ship an order',
+    });
+    expect(actorRefusal('pay', PARTIES.admin)).toBe('only the buyer can pay an order');
+    expect(actorRefusal('cancel', PARTIES.stranger)).toMatch(/the buyer, a seller of one of its items or an ADMIN/);
+  });
+});
