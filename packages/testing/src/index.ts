@@ -1,3 +1,4 @@
 // Test and local-run support: the database launcher and a small GraphQL-over-HTTP client.
 export * from './database/index.ts';
 export * from './graphql-client.ts';
+export * from './go-tool.ts';

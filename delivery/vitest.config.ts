@@ -1,0 +1,4 @@
+// Delivery checks: they may install Go-built tools on first run, so hooks get time.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 600_000 } });
