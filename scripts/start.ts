@@ -102,7 +102,8 @@ async function main(): Promise<void> {
   let outcome: SeedOutcome | undefined;
   if (seed) {
     say('adding the demo shop through the gateway…');
-    outcome = await seedDemo(endpoints.router.url).catch((error: unknown): SeedOutcome => {
+    const admin = operatorAdmin ? { email: operatorAdmin, password: readSecret(env, 'ADMIN_PASSWORD') ?? '' } : DEMO_ADMIN;
+    outcome = await seedDemo(endpoints.router.url, admin).catch((error: unknown): SeedOutcome => {
       const reason = error instanceof Error ? error.message : String(error);
       // The services are up and still worth exploring, so a broken seed is reported, not fatal.
       fail(`adding the demo shop failed (npm start -- --no-seed skips it): ${reason}`);

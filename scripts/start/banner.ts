@@ -1,7 +1,7 @@
 // The "you are up" screen: where the gateway is, who to log in as, and something to paste.
 import type { DatabaseHandle } from '@marketplace/testing';
 import { paint, say } from './console.ts';
-import { DEMO_ADMIN, DEMO_BUYER, DEMO_SELLER, EXAMPLE_ORDERS_QUERY, EXAMPLE_QUERY } from './demo.ts';
+import { DEMO_ADMIN, DEMO_BUYER, DEMO_SECOND_SELLER, DEMO_SELLER, EXAMPLE_ORDERS_QUERY, EXAMPLE_QUERY } from './demo.ts';
 import type { SeedOutcome } from './seed.ts';
 import type { Endpoint, ServiceName } from './services.ts';
 
@@ -28,8 +28,7 @@ function databaseLine(database: DatabaseHandle): string {
 function seedLines(seed: SeedOutcome | undefined): string[] {
   if (seed === undefined) return ['Demo data: skipped (--no-seed).'];
   if (seed.kind === 'seeded') {
-    const total = (seed.orderTotal / 100).toFixed(2);
-    return [`Demo data: ${seed.products} products from ${DEMO_SELLER.name}, and one order by ${DEMO_BUYER.name} (EUR ${total}).`];
+    return [`Demo data: ${seed.categories} categories, ${seed.products} products from ${DEMO_SELLER.name} and ${DEMO_SECOND_SELLER.name}, and ${seed.orders} orders by ${DEMO_BUYER.name} in every state.`];
   }
   if (seed.kind === 'present') return ['Demo data: already there from an earlier run; left as it was.'];
   if (seed.kind === 'failed') return ['Demo data: adding it failed (the error is above); the services run without it.'];
@@ -39,7 +38,7 @@ function seedLines(seed: SeedOutcome | undefined): string[] {
 function accountLines(input: BannerInput): string[] {
   const rows: string[][] = [];
   if (input.seed?.kind === 'seeded' || input.seed?.kind === 'present') {
-    rows.push(['seller', DEMO_SELLER.email, DEMO_SELLER.password], ['buyer', DEMO_BUYER.email, DEMO_BUYER.password]);
+    rows.push(['seller', DEMO_SELLER.email, DEMO_SELLER.password], ['seller', DEMO_SECOND_SELLER.email, DEMO_SECOND_SELLER.password], ['buyer', DEMO_BUYER.email, DEMO_BUYER.password]);
   }
   if (input.operatorAdmin !== undefined) rows.push(['admin', input.operatorAdmin, '(the ADMIN_PASSWORD you set)']);
   else if (input.seed !== undefined) rows.push(['admin', DEMO_ADMIN.email, DEMO_ADMIN.password]);

@@ -1,19 +1,38 @@
 // Fills an empty marketplace with the demo shop through the gateway, exactly as a client would; never twice.
 import { expectData, graphql } from '@marketplace/testing';
-import { CATALOG, CURRENCY, DEMO_BUYER, DEMO_ORDER, DEMO_SELLER, type DemoAccount } from './demo.ts';
+import { CATALOG, CATEGORIES, CURRENCY, DEMO_BUYER, DEMO_ORDERS, DEMO_SECOND_SELLER, DEMO_SELLER, type DemoAccount, type DemoOrderState } from './demo.ts';
 
 export type SeedOutcome =
-  | { kind: 'seeded'; products: number; orderTotal: number }
+  | { kind: 'seeded'; products: number; categories: number; orders: number }
   | { kind: 'present' }
   | { kind: 'foreign'; reason: string }
   | { kind: 'failed'; reason: string };
 
+export interface AdminCredentials {
+  email: string;
+  password: string;
+}
+
 const LOGIN = 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }';
+const CREATE_CATEGORY = 'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { id } }';
 const CREATE_PRODUCT = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }';
-const PLACE_ORDER = 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id total { amount } } }';
+const PLACE_ORDER = 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
+const STEPS: Record<Exclude<DemoOrderState, 'PENDING'>, { query: string; by: 'buyer' | 'seller' }[]> = {
+  PAID: [{ query: 'mutation ($id: ID!) { payOrder(id: $id) { id } }', by: 'buyer' }],
+  SHIPPED: [
+    { query: 'mutation ($id: ID!) { payOrder(id: $id) { id } }', by: 'buyer' },
+    { query: 'mutation ($id: ID!) { shipOrder(id: $id, trackingNumber: "DEMO-TRACK-0001") { id } }', by: 'seller' },
+  ],
+  DELIVERED: [
+    { query: 'mutation ($id: ID!) { payOrder(id: $id) { id } }', by: 'buyer' },
+    { query: 'mutation ($id: ID!) { shipOrder(id: $id, trackingNumber: "DEMO-TRACK-0002") { id } }', by: 'seller' },
+    { query: 'mutation ($id: ID!) { deliverOrder(id: $id) { id } }', by: 'seller' },
+  ],
+  CANCELLED: [{ query: 'mutation ($id: ID!) { cancelOrder(id: $id, reason: "Changed my mind") { id } }', by: 'buyer' }],
+};
 
-async function login(url: string, account: DemoAccount): Promise<string | undefined> {
+async function login(url: string, account: { email: string; password: string }): Promise<string | undefined> {
   const result = await graphql<{ login: { accessToken: string } }>(url, LOGIN, { e: account.email, p: account.password });
   return result.data?.login.accessToken;
 }
@@ -27,13 +46,32 @@ async function register(url: string, account: DemoAccount): Promise<string | und
   return result.data.register.accessToken;
 }
 
-export async function seedDemo(url: string): Promise<SeedOutcome> {
+async function accountToken(url: string, account: DemoAccount): Promise<string> {
+  const token = (await register(url, account)) ?? (await login(url, account));
+  if (token === undefined) throw new Error(`${account.email} exists with a different password`);
+  return token;
+}
+
+async function createCategories(url: string, adminToken: string): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const { slug, name, parent } of CATEGORIES) {
+    const input = { name, slug, ...(parent ? { parentId: ids.get(parent) } : {}) };
+    const data = await expectData<{ createCategory: { id: string } }>(url, CREATE_CATEGORY, { input }, { token: adminToken });
+    ids.set(slug, data.createCategory.id);
+  }
+  return ids;
+}
+
+export async function seedDemo(url: string, admin: AdminCredentials | undefined): Promise<SeedOutcome> {
   // The seller is the marker: if it exists, an earlier run (or a person) already set the shop up.
   if ((await login(url, DEMO_SELLER)) !== undefined) return { kind: 'present' };
+  const adminToken = admin ? await login(url, admin) : undefined;
+  if (adminToken === undefined) return { kind: 'foreign', reason: 'the ADMIN could not sign in to create the categories' };
   const sellerToken = await register(url, DEMO_SELLER);
-  if (sellerToken === undefined) {
-    return { kind: 'foreign', reason: `${DEMO_SELLER.email} exists with a different password` };
-  }
+  if (sellerToken === undefined) return { kind: 'foreign', reason: `${DEMO_SELLER.email} exists with a different password` };
+  const sellers = { main: sellerToken, second: await accountToken(url, DEMO_SECOND_SELLER) };
+  const categories = await createCategories(url, adminToken);
+
   const ids: string[] = [];
   for (const product of CATALOG) {
     const input = {
@@ -41,15 +79,23 @@ export async function seedDemo(url: string): Promise<SeedOutcome> {
       description: product.description,
       price: { amount: product.amount, currency: CURRENCY },
       stock: product.stock,
+      categoryId: categories.get(product.category),
+      attributes: product.attributes,
+      images: product.images,
     };
-    const data = await expectData<{ createProduct: { id: string } }>(url, CREATE_PRODUCT, { input }, { token: sellerToken });
+    const data = await expectData<{ createProduct: { id: string } }>(url, CREATE_PRODUCT, { input }, { token: sellers[product.seller] });
     ids.push(data.createProduct.id);
   }
-  const buyerToken = (await register(url, DEMO_BUYER)) ?? (await login(url, DEMO_BUYER));
-  if (buyerToken === undefined) {
-    return { kind: 'foreign', reason: `${DEMO_BUYER.email} exists with a different password, so no demo order was placed` };
+
+  const buyerToken = await accountToken(url, DEMO_BUYER);
+  for (const order of DEMO_ORDERS) {
+    const items = order.lines.map(({ index, quantity }) => ({ productId: ids[index], quantity }));
+    const placed = await expectData<{ placeOrder: { id: string } }>(url, PLACE_ORDER, { input: { items } }, { token: buyerToken });
+    // Orders that move past PAID hold one seller's products, so that seller may ship them.
+    const sellerToken = sellers[CATALOG[order.lines[0]!.index]!.seller];
+    for (const step of order.state === 'PENDING' ? [] : STEPS[order.state]) {
+      await expectData(url, step.query, { id: placed.placeOrder.id }, { token: step.by === 'buyer' ? buyerToken : sellerToken });
+    }
   }
-  const items = DEMO_ORDER.map(({ index, quantity }) => ({ productId: ids[index], quantity }));
-  const order = await expectData<{ placeOrder: { total: { amount: number } } }>(url, PLACE_ORDER, { input: { items } }, { token: buyerToken });
-  return { kind: 'seeded', products: ids.length, orderTotal: order.placeOrder.total.amount };
+  return { kind: 'seeded', products: ids.length, categories: categories.size, orders: DEMO_ORDERS.length };
 }
