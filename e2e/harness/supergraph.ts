@@ -12,7 +12,7 @@ import {
 import { startOrdersService } from '@marketplace/orders';
 import { startProductsService } from '@marketplace/products';
 import { startRouter } from '@marketplace/router';
-import { connectMongo, createLogger, type RunningServer, type SubgraphName } from '@marketplace/service-kit';
+import { connectMongo, createLogger, type Logger, type RunningServer, type SubgraphName } from '@marketplace/service-kit';
 import { startUsersService } from '@marketplace/users';
 
 export interface RecordedCommand {
@@ -42,6 +42,8 @@ export interface Supergraph {
 export interface SupergraphOptions {
   mongoUri: string;
   production?: boolean;
+  /** Each service logs through a child of this one, tagged with its name. */
+  logger?: Logger;
 }
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 };
@@ -56,7 +58,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
   const serviceKeys = await importKeyRing(servicePair.publicKey);
   const admin = { email: `admin-${prefix}@example.com`, password: `Admin-${randomBytes(8).toString('hex')}` };
   const production = options.production ?? false;
-  const logger = createLogger('e2e');
+  const root = options.logger ?? createLogger('e2e');
+  const loggerOf = (service: string) => root.child({ service });
 
   const commands = Object.assign([] as RecordedCommand[], {
     clear() {
@@ -81,7 +84,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     tokenTtlSeconds: 900,
     ...LOOPBACK,
     production,
-    logger,
+    logger: loggerOf('users'),
     env: { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, ADMIN_NAME: 'Ada Admin' },
   });
   servers.products = await startProductsService({
@@ -90,7 +93,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     keys: { users: userKeys, services: serviceKeys },
     ...LOOPBACK,
     production,
-    logger,
+    logger: loggerOf('products'),
   });
   servers.orders = await startOrdersService({
     mongo: mongo.orders,
@@ -100,10 +103,10 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     productsUrl: servers.products.url,
     ...LOOPBACK,
     production,
-    logger,
+    logger: loggerOf('orders'),
   });
   const subgraphs = { users: servers.users.url, products: servers.products.url, orders: servers.orders.url };
-  servers.router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, ...LOOPBACK, production, logger });
+  servers.router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, ...LOOPBACK, production, logger: loggerOf('router') });
 
   const stopService = async (name: SubgraphName | 'router') => {
     await servers[name]?.stop();

@@ -1,5 +1,6 @@
 // Calls a subgraph, forwarding the caller's token so the subgraph can verify it again.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { REQUEST_ID_HEADER } from '@marketplace/service-kit';
 import type { RouterContext } from './context.ts';
 
 export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterContext> {
@@ -8,5 +9,6 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterCont
     if ('authorization' in context && context.authorization) {
       request.http?.headers.set('authorization', context.authorization);
     }
+    if ('requestId' in context) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 }

@@ -83,3 +83,8 @@ export function isProduction(env: Env): boolean {
 export function accessTokenTtlSeconds(env: Env): number {
   return parse(z.coerce.number().int().min(60).max(86_400), env, 'ACCESS_TOKEN_TTL_SECONDS', 15 * 60);
 }
+
+/** How long a stopping service keeps serving while reporting not-ready (SHUTDOWN_DELAY_MS). */
+export function shutdownDelayMs(env: Env): number {
+  return parse(z.coerce.number().int().min(0).max(120_000), env, 'SHUTDOWN_DELAY_MS', 0);
+}

@@ -45,7 +45,9 @@ export async function startGraphQLService<TContext extends BaseContext>(
   const apollo = options.gateway
     ? new ApolloServer<TContext>({ ...common, gateway: options.gateway })
     : new ApolloServer<TContext>({ ...common, schema: options.schema! });
-  const handler = createHttpHandler({ apollo, context: options.context, ready: options.ready, logger });
+  let draining = false;
+  const ready = async () => !draining && (await (options.ready?.() ?? Promise.resolve(true)));
+  const handler = createHttpHandler({ apollo, context: options.context, ready, logger });
   httpServer.on('request', (req, res) => void handler(req, res));
   await apollo.start();
   const { url, port } = await listen(httpServer, options.host, options.port);
@@ -53,7 +55,11 @@ export async function startGraphQLService<TContext extends BaseContext>(
   return {
     url,
     port,
+    beginDrain() {
+      draining = true;
+    },
     stop() {
+      draining = true;
       stopping ??= (async () => {
         await apollo.stop();
         await options.onStop?.();

@@ -2,7 +2,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -17,6 +19,9 @@ export interface HttpServerOptions<TContext extends BaseContext> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** From now on /readyz answers 503, so load balancers send no new traffic; requests are still served. */
+  beginDrain(): void;
+  /** Stops accepting connections, finishes the requests in flight, then stops the service. */
   stop(): Promise<void>;
 }
 
@@ -58,9 +63,23 @@ function headerMapOf(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
+const PROBES = new Set(['/healthz', '/readyz']);
+
 export function createHttpHandler<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
   const { apollo, context, ready, logger } = options;
+  // One access log line per request, carrying the request id the gateway passes on to the subgraphs.
+  const accessLog = pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const id = requestIdOf(req);
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => PROBES.has(new URL(req.url ?? '/', 'http://localhost').pathname) },
+    quietReqLogger: true,
+  });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    accessLog(req, res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {

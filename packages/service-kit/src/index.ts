@@ -12,3 +12,4 @@ export * from './scalars.ts';
 export * from './lifecycle.ts';
 export * from './authorization.ts';
 export * from './by-id-loader.ts';
+export * from './request-id.ts';

@@ -1,6 +1,7 @@
 // Process entry: start a service from the environment, log where it serves, drain on SIGTERM or SIGINT.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
-import { databaseConfig, type Env, type SubgraphName } from './config.ts';
+import { databaseConfig, shutdownDelayMs, type Env, type SubgraphName } from './config.ts';
 import type { RunningServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { connectMongo } from './mongo.ts';
@@ -35,7 +36,11 @@ export function runService(name: string, start: (env: Env, logger: Logger) => Pr
   start(process.env, logger).then(
     ({ server, close }) => {
       logger.info({ url: server.url }, `${name} ready`);
+      const delay = shutdownDelayMs(process.env);
       stopOnSignals(async () => {
+        // Report not-ready first and keep serving while load balancers catch up, then drain.
+        server.beginDrain();
+        if (delay > 0) await sleep(delay);
         await server.stop();
         await close?.();
       }, logger);
