@@ -13,3 +13,4 @@ export * from './lifecycle.ts';
 export * from './authorization.ts';
 export * from './by-id-loader.ts';
 export * from './request-id.ts';
+export * from './config-check.ts';

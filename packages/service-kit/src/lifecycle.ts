@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
 import { databaseConfig, shutdownDelayMs, type Env, type SubgraphName } from './config.ts';
+import { configProblems, type ServiceName } from './config-check.ts';
 import type { RunningServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { connectMongo } from './mongo.ts';
@@ -30,9 +31,14 @@ function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
   process.on('SIGINT', onSignal);
 }
 
-/** Runs a service's start function; a start-up failure logs one clear line and exits 1. */
-export function runService(name: string, start: (env: Env, logger: Logger) => Promise<StartedService>): void {
+/** Checks the configuration, then runs a service's start function; any failure logs clear lines and exits 1. */
+export function runService(name: ServiceName, start: (env: Env, logger: Logger) => Promise<StartedService>): void {
   const logger = createLogger(name);
+  const problems = configProblems(process.env, name);
+  if (problems.length) {
+    for (const problem of problems) logger.fatal(`configuration: ${problem}`);
+    process.exit(1);
+  }
   start(process.env, logger).then(
     ({ server, close }) => {
       logger.info({ url: server.url }, `${name} ready`);

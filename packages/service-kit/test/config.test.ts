@@ -28,3 +28,24 @@ describe('configuration', () => {
     expect(() => readSecret({ AUTH_SECRET_KEY_FILE: '/nonexistent' }, 'AUTH_SECRET_KEY')).toThrow(/cannot be read/);
   });
 });
+
+describe('start-up validation', () => {
+  it('names every bad or missing setting of a service at once', async () => {
+    const { configProblems } = await import('../src/config-check.ts');
+    const problems = configProblems({ ORDERS_PORT: 'x', PRODUCTS_URL: 'nope', AUTH_PUBLIC_KEYS: 'k4.secret.abc', LOG_LEVEL: 'loud' }, 'orders');
+    expect(problems).toEqual([
+      expect.stringMatching(/^ORDERS_PORT is invalid/),
+      expect.stringMatching(/^LOG_LEVEL must be one of/),
+      expect.stringMatching(/^MONGODB_URI \(or MONGODB_URI_FILE\) must be set/),
+      expect.stringMatching(/^PRODUCTS_URL is invalid/),
+      expect.stringMatching(/^AUTH_PUBLIC_KEYS must hold k4.public/),
+      expect.stringMatching(/^SERVICE_SECRET_KEY \(or SERVICE_SECRET_KEY_FILE\) must be set/),
+    ]);
+  });
+
+  it('is quiet for a complete configuration', async () => {
+    const { configProblems } = await import('../src/config-check.ts');
+    expect(configProblems({ AUTH_PUBLIC_KEYS: 'k4.public.a,k4.public.b' }, 'router')).toEqual([]);
+    expect(configProblems({ AUTH_SECRET_KEY: 'k4.secret.a', MONGODB_URI: 'mongodb://db' }, 'users')).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+// Start-up validation: every bad or missing setting of a service, one clear message each.
+import {
+  accessTokenTtlSeconds,
+  ConfigError,
+  databaseConfig,
+  listenConfig,
+  readSecret,
+  shutdownDelayMs,
+  SUBGRAPHS,
+  subgraphUrl,
+  type Env,
+  type SubgraphName,
+} from './config.ts';
+
+export type ServiceName = SubgraphName | 'router';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Which PASERK each service needs, and of which kind. */
+const KEYS: Record<ServiceName, [name: string, prefix: string, required: boolean][]> = {
+  users: [['AUTH_SECRET_KEY', 'k4.secret.', true], ['AUTH_PUBLIC_KEYS', 'k4.public.', false]],
+  products: [['AUTH_PUBLIC_KEYS', 'k4.public.', true], ['SERVICE_PUBLIC_KEYS', 'k4.public.', true]],
+  orders: [['AUTH_PUBLIC_KEYS', 'k4.public.', true], ['SERVICE_SECRET_KEY', 'k4.secret.', true]],
+  router: [['AUTH_PUBLIC_KEYS', 'k4.public.', true]],
+};
+
+function check(problems: string[], read: () => unknown): void {
+  try {
+    read();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
+  }
+}
+
+function checkKey(problems: string[], env: Env, [name, prefix, required]: [string, string, boolean]): void {
+  check(problems, () => {
+    const value = readSecret(env, name);
+    if (value === undefined) {
+      if (required) throw new ConfigError(`${name} (or ${name}_FILE) must be set to ${prefix.includes('secret') ? 'a' : 'one or more comma-separated'} ${prefix}… PASERK`);
+      return;
+    }
+    const bad = value.split(/[\s,]+/).filter(Boolean).filter((key) => !key.startsWith(prefix));
+    if (bad.length) throw new ConfigError(`${name} must hold ${prefix}… PASERK strings`);
+  });
+}
+
+export function configProblems(env: Env, service: ServiceName): string[] {
+  const problems: string[] = [];
+  check(problems, () => listenConfig(env, service));
+  check(problems, () => shutdownDelayMs(env));
+  if (env.LOG_LEVEL && !LOG_LEVELS.includes(env.LOG_LEVEL)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  if (service !== 'router') check(problems, () => databaseConfig(env, service));
+  if (service === 'users') check(problems, () => accessTokenTtlSeconds(env));
+  const neededUrls: SubgraphName[] = service === 'router' ? [...SUBGRAPHS] : service === 'orders' ? ['products'] : [];
+  for (const name of neededUrls) check(problems, () => subgraphUrl(env, name));
+  for (const key of KEYS[service]) checkKey(problems, env, key);
+  return problems;
+}
