@@ -1,0 +1,134 @@
+{{/* Names, labels and the per-service wiring (config, secrets, allowed callers) every template shares. */}}
+
+{{- define "marketplace.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Prefix of every object name; 53 characters leave room for "-products" within the 63 of a DNS label. */}}
+{{- define "marketplace.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 53 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The name of one service's objects. Takes (dict "root" $ "name" <service>). */}}
+{{- define "marketplace.componentName" -}}
+{{- printf "%s-%s" (include "marketplace.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "marketplace.createdSecretName" -}}
+{{- printf "%s-secrets" (include "marketplace.fullname" .) -}}
+{{- end -}}
+
+{{/* The image tag of one service: its own, else image.tag, else the chart's appVersion. */}}
+{{- define "marketplace.tag" -}}
+{{- $svc := index .root.Values.services .name -}}
+{{- $svc.tag | default .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- end -}}
+
+{{- define "marketplace.image" -}}
+{{- printf "%s/marketplace-%s:%s" (trimSuffix "/" .root.Values.image.registry) .name (include "marketplace.tag" .) -}}
+{{- end -}}
+
+{{/* Labels that select one service's pods; they never change after install. */}}
+{{- define "marketplace.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "marketplace.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .name }}
+{{- end -}}
+
+{{- define "marketplace.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "marketplace.selectorLabels" . }}
+app.kubernetes.io/part-of: marketplace
+app.kubernetes.io/version: {{ include "marketplace.tag" (dict "root" .root "name" (hasKey .root.Values.services .name | ternary .name "router")) | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- with .root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Which services may call which: the router calls every subgraph, and orders calls products for its
+internal stock mutations. The NetworkPolicies are built from this, and nothing else reaches a subgraph.
+*/}}
+{{- define "marketplace.callers" -}}
+{{- $callers := dict "users" (list "router") "products" (list "router" "orders") "orders" (list "router") -}}
+{{- get $callers .name | default list | toJson -}}
+{{- end -}}
+
+{{/* The secret files each service's code reads (see the configuration table of the README). */}}
+{{- define "marketplace.secretEntries" -}}
+{{- $needs := dict
+  "router" (list "authPublicKeys")
+  "users" (list "mongodbUri" "authSecretKey" "authPublicKeys")
+  "products" (list "mongodbUri" "authPublicKeys" "servicePublicKeys")
+  "orders" (list "mongodbUri" "authPublicKeys" "serviceSecretKey") -}}
+{{- $entries := get $needs .name -}}
+{{- if and (eq .name "users") .root.Values.config.admin.email -}}
+{{- $entries = append $entries "adminPassword" -}}
+{{- end -}}
+{{- toJson $entries -}}
+{{- end -}}
+
+{{- define "marketplace.secretEnvNames" -}}
+{{- dict "mongodbUri" "MONGODB_URI" "authSecretKey" "AUTH_SECRET_KEY" "authPublicKeys" "AUTH_PUBLIC_KEYS" "serviceSecretKey" "SERVICE_SECRET_KEY" "servicePublicKeys" "SERVICE_PUBLIC_KEYS" "adminPassword" "ADMIN_PASSWORD" | toJson -}}
+{{- end -}}
+
+{{/*
+Where each of a service's secret files comes from: a list of {entry, env, secret, key, fingerprint}.
+Fails, naming the value to set, when an entry has neither an existing Secret nor a value, or has both.
+The fingerprint feeds the checksum/secret annotation: a value's hash, or the reference to an existing Secret.
+*/}}
+{{- define "marketplace.secretSources" -}}
+{{- $root := .root -}}
+{{- $envNames := include "marketplace.secretEnvNames" . | fromJson -}}
+{{- $sources := list -}}
+{{- range $entry := include "marketplace.secretEntries" . | fromJsonArray -}}
+{{- $s := index $root.Values.secrets $entry -}}
+{{- $env := get $envNames $entry -}}
+{{- if and $s.existingSecret $s.value -}}
+{{- fail (printf "secrets.%s: set either existingSecret or value, not both" $entry) -}}
+{{- else if $s.existingSecret -}}
+{{- $sources = append $sources (dict "entry" $entry "env" $env "secret" $s.existingSecret "key" $s.key "fingerprint" (printf "%s=secret:%s/%s" $env $s.existingSecret $s.key)) -}}
+{{- else if $s.value -}}
+{{- $sources = append $sources (dict "entry" $entry "env" $env "secret" (include "marketplace.createdSecretName" $root) "key" $entry "fingerprint" (printf "%s=value:%s" $env (sha256sum $s.value))) -}}
+{{- else -}}
+{{- fail (printf "secrets.%s is required (%s of the %s service): set secrets.%s.existingSecret to the name of a Secret holding it under key %q (secrets.%s.key), or, for a quick start, secrets.%s.value" $entry $env $.name $entry $s.key $entry $entry) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $sources -}}
+{{- end -}}
+
+{{/* One service's plain configuration: its ConfigMap's data, also hashed into checksum/config. */}}
+{{- define "marketplace.configData" -}}
+{{- $root := .root -}}
+{{- $name := .name -}}
+{{- $svc := index $root.Values.services $name -}}
+{{- $data := dict
+  "HOST" "0.0.0.0"
+  "NODE_ENV" $root.Values.config.nodeEnv
+  "LOG_LEVEL" $root.Values.config.logLevel
+  "SHUTDOWN_DELAY_MS" (mul $root.Values.config.shutdownDelaySeconds 1000 | toString)
+  (printf "%s_PORT" (upper $name)) (toString $svc.port) -}}
+{{- if ne $name "router" -}}
+{{- $_ := set $data (printf "%s_DB" (upper $name)) (index $root.Values.config.databases $name) -}}
+{{- end -}}
+{{- $targets := dict "router" (list "users" "products" "orders") "orders" (list "products") -}}
+{{- range $target := get $targets $name | default list -}}
+{{- $port := (index $root.Values.services $target).port -}}
+{{- $_ := set $data (printf "%s_URL" (upper $target)) (printf "http://%s:%v/graphql" (include "marketplace.componentName" (dict "root" $root "name" $target)) $port) -}}
+{{- end -}}
+{{- if eq $name "users" -}}
+{{- $_ := set $data "ACCESS_TOKEN_TTL_SECONDS" (toString $root.Values.config.accessTokenTtlSeconds) -}}
+{{- with $root.Values.config.admin.email -}}
+{{- $_ := set $data "ADMIN_EMAIL" . -}}
+{{- $_ := set $data "ADMIN_NAME" $root.Values.config.admin.name -}}
+{{- end -}}
+{{- end -}}
+{{- range $source := include "marketplace.secretSources" . | fromJsonArray -}}
+{{- $_ := set $data (printf "%s_FILE" $source.env) (printf "%s/%s" $root.Values.secretsMountPath $source.env) -}}
+{{- end -}}
+{{- range $key, $value := $svc.extraEnv -}}
+{{- $_ := set $data $key (toString $value) -}}
+{{- end -}}
+{{- toYaml $data -}}
+{{- end -}}

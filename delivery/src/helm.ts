@@ -1,0 +1,99 @@
+// Runs the Helm CLI against charts/marketplace and parses what it renders into plain Kubernetes objects.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ensureGoTool } from '@marketplace/testing';
+import { parseAllDocuments } from 'yaml';
+
+export const HELM = { name: 'helm', module: 'helm.sh/helm/v4/cmd/helm', version: 'v4.3.1' } as const;
+
+export const CHART_DIR = fileURLToPath(new URL('../../charts/marketplace', import.meta.url));
+export const PRODUCTION_VALUES = `${CHART_DIR}/values-production.yaml`;
+
+/** The fields every rendered object has; the rest is read loosely by the checks. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export interface HelmResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RenderOptions {
+  release?: string;
+  namespace?: string;
+  valuesFiles?: readonly string[];
+  /** --set pairs: numbers and booleans in them are typed, as on the command line. */
+  set?: Record<string, string>;
+}
+
+/** The helm binary, built once with `go install` into .cache/bin. */
+export function helmBinary(): Promise<string> {
+  return ensureGoTool(HELM);
+}
+
+/** Runs helm; a non-zero exit is a result, not an exception, because some checks expect one. */
+export function runHelm(helm: string, args: readonly string[]): Promise<HelmResult> {
+  return new Promise((resolve, reject) => {
+    execFile(helm, args, { maxBuffer: 32 * 1024 * 1024, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') return reject(error);
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+export function valueArgs(options: RenderOptions): string[] {
+  const args: string[] = [];
+  for (const file of options.valuesFiles ?? []) args.push('--values', file);
+  for (const [key, value] of Object.entries(options.set ?? {})) args.push('--set', `${key}=${value}`);
+  return args;
+}
+
+export function templateArgs(options: RenderOptions = {}): string[] {
+  return ['template', options.release ?? 'shop', CHART_DIR, '--namespace', options.namespace ?? 'marketplace', ...valueArgs(options)];
+}
+
+/** Every document of a multi-document YAML stream; a syntax error anywhere fails. */
+export function parseManifests(text: string): K8sObject[] {
+  const objects: K8sObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length) throw new Error(`rendered YAML does not parse: ${doc.errors.map((e) => e.message).join('; ')}`);
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`a rendered document is not an object: ${JSON.stringify(value)}`);
+    const object = value as K8sObject;
+    if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') {
+      throw new Error(`a rendered document lacks apiVersion, kind or metadata.name: ${JSON.stringify(value).slice(0, 200)}`);
+    }
+    objects.push(object);
+  }
+  return objects;
+}
+
+/** `helm template` parsed into objects; throws with helm's message when it refuses the values. */
+export async function renderChart(helm: string, options: RenderOptions = {}): Promise<K8sObject[]> {
+  const result = await runHelm(helm, templateArgs(options));
+  if (result.code !== 0) throw new Error(`helm template failed (exit ${result.code}):\n${result.stderr}`);
+  return parseManifests(result.stdout);
+}
+
+/** A syntactically valid PASERK made from a seed: the chart checks the shape, never the key itself. */
+export function fakePaserk(kind: 'secret' | 'public', seed: string): string {
+  const bytes = kind === 'secret' ? 64 : 32;
+  return `k4.${kind}.${Buffer.from(seed.repeat(bytes).slice(0, bytes)).toString('base64url')}`;
+}
+
+/** The least --set the defaults need: the quick-start secret values (made up, not keys anyone uses). */
+export function quickStartSecrets(seed = 'chart-test'): Record<string, string> {
+  return {
+    'secrets.mongodbUri.value': 'mongodb://mongo.example.internal:27017/?replicaSet=rs0',
+    'secrets.authSecretKey.value': fakePaserk('secret', `${seed}-auth`),
+    'secrets.authPublicKeys.value': fakePaserk('public', `${seed}-auth`),
+    'secrets.serviceSecretKey.value': fakePaserk('secret', `${seed}-service`),
+    'secrets.servicePublicKeys.value': fakePaserk('public', `${seed}-service`),
+  };
+}
