@@ -41,6 +41,7 @@ describe('helm lint --strict', () => {
   it.each([
     ['the default values with the quick-start secrets', valueArgs({ set: quickStartSecrets() })],
     ['values-production.yaml', valueArgs({ valuesFiles: [PRODUCTION_VALUES] })],
+    ['values-staging.yaml', valueArgs({ valuesFiles: [`${CHART_DIR}/values-staging.yaml`] })],
   ])('passes with %s', async (_label, args) => {
     const result = await runHelm(helm, ['lint', '--strict', CHART_DIR, ...args]);
     expect(result.stdout + result.stderr, result.stdout + result.stderr).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);

@@ -1,0 +1,150 @@
+// Shards the marketplace's collections on a MongoDB sharded cluster; run it with mongosh against a mongos (see docs/scaling.md).
+//
+//   mongosh "mongodb+srv://admin@cluster.example.net/admin" --file scripts/mongo/shard.js
+//   USERS_DB=users_staging DRY_RUN=1 mongosh "$URI" --file scripts/mongo/shard.js
+//
+// It is safe to run again: a collection already sharded on the same key is left alone, one
+// sharded on another key is reported and makes the script exit 1 (resharding is a decision for a
+// person: db.adminCommand({ reshardCollection })). Each shard key's index is created before the
+// collection is sharded, so collections that already hold data can be sharded too.
+/* global db, sh, print, quit */
+
+const env = typeof process === 'undefined' ? {} : process.env;
+
+// The services' database names (USERS_DB, PRODUCTS_DB, ORDERS_DB in the README), defaults included.
+const USERS_DB = env.USERS_DB || 'users';
+const PRODUCTS_DB = env.PRODUCTS_DB || 'products';
+const ORDERS_DB = env.ORDERS_DB || 'orders';
+// DRY_RUN=1 prints what would be done and changes nothing.
+const DRY_RUN = env.DRY_RUN === '1';
+
+/** Collections spread over the shards, with the key and the reason (docs/scaling.md has the long form). */
+const SHARDED = [
+  {
+    db: PRODUCTS_DB,
+    collection: 'stockLedger',
+    key: { productId: 'hashed', version: 1 },
+    why: "a product's entries stay together, so its <productId>:<version> _ids collide on one shard",
+  },
+  {
+    db: PRODUCTS_DB,
+    collection: 'stockReservations',
+    key: { _id: 'hashed' },
+    why: 'read and written by _id (the order id) only; inserts spread evenly',
+  },
+  {
+    db: ORDERS_DB,
+    collection: 'orders',
+    key: { buyerId: 'hashed', _id: 1 },
+    why: "a buyer's history is read from one shard; placements spread over all",
+  },
+  {
+    db: ORDERS_DB,
+    collection: 'orderEvents',
+    key: { orderId: 'hashed' },
+    why: "an order's events stay together, so its <orderId>:<sequence> _ids collide on one shard",
+  },
+  {
+    db: ORDERS_DB,
+    collection: 'orderIdempotency',
+    key: { _id: 'hashed' },
+    why: 'the _id <buyerId>:<key> is the shard key, so it stays unique across shards',
+  },
+];
+
+/** Collections that stay on their database's primary shard, and why. */
+const UNSHARDED = [
+  { db: USERS_DB, collection: 'users', why: 'its unique email index would have to lead the shard key, scattering every read by _id' },
+  { db: PRODUCTS_DB, collection: 'products', why: 'small and read-mostly: secondaries scale its reads without scatter-gather' },
+  { db: PRODUCTS_DB, collection: 'categories', why: 'a few thousand documents with a unique slug' },
+  { db: PRODUCTS_DB, collection: 'stockReleases', why: 'one small document per cancelled order' },
+];
+
+const failures = [];
+
+/** Shard keys are ordered: equal means the same fields in the same order with the same types. */
+function sameKey(a, b) {
+  return JSON.stringify(Object.entries(a)) === JSON.stringify(Object.entries(b));
+}
+
+function describeKey(key) {
+  return `{ ${Object.entries(key)
+    .map(([field, type]) => `${field}: ${JSON.stringify(type)}`)
+    .join(', ')} }`;
+}
+
+/** The collection's shard key if it is sharded, else null (8.0 also lists unsplittable, unsharded ones). */
+function shardKeyOf(ns) {
+  const entry = db.getSiblingDB('config').getCollection('collections').findOne({ _id: ns });
+  if (!entry || entry.dropped || entry.unsplittable) return null;
+  return entry.key;
+}
+
+function run(description, action) {
+  if (DRY_RUN) {
+    print(`  would ${description}`);
+    return;
+  }
+  print(`  ${description}`);
+  action();
+}
+
+function ensureShardKeyIndex(target, key) {
+  const exists = target.getIndexes().some((index) => sameKey(index.key, key));
+  if (exists) return;
+  run(`create index ${describeKey(key)}`, () => target.createIndex(key));
+}
+
+function shard(spec) {
+  const ns = `${spec.db}.${spec.collection}`;
+  print(`${ns}: ${describeKey(spec.key)} (${spec.why})`);
+  const current = shardKeyOf(ns);
+  if (current) {
+    if (sameKey(current, spec.key)) print('  already sharded on this key');
+    else failures.push(`${ns} is sharded on ${describeKey(current)}, not ${describeKey(spec.key)}`);
+    return;
+  }
+  try {
+    ensureShardKeyIndex(db.getSiblingDB(spec.db).getCollection(spec.collection), spec.key);
+    run(`shard on ${describeKey(spec.key)}`, () => sh.shardCollection(ns, spec.key));
+  } catch (error) {
+    failures.push(`${ns}: ${error && error.message ? error.message : String(error)}`);
+  }
+}
+
+function main() {
+  const hello = db.adminCommand({ hello: 1 });
+  if (hello.msg !== 'isdbgrid') {
+    print('This script needs a mongos (a sharded cluster); the server it is connected to is not one.');
+    quit(1);
+    return;
+  }
+  if (DRY_RUN) print('Dry run: nothing is changed.');
+
+  for (const name of [...new Set([USERS_DB, PRODUCTS_DB, ORDERS_DB])]) {
+    print(`database ${name}:`);
+    try {
+      run('enable sharding', () => sh.enableSharding(name));
+    } catch (error) {
+      failures.push(`enableSharding(${name}): ${error && error.message ? error.message : String(error)}`);
+    }
+  }
+
+  for (const spec of SHARDED) shard(spec);
+
+  for (const spec of UNSHARDED) {
+    const ns = `${spec.db}.${spec.collection}`;
+    const current = shardKeyOf(ns);
+    print(`${ns}: left unsharded (${spec.why})${current ? `; note: it is sharded on ${describeKey(current)}` : ''}`);
+  }
+
+  if (failures.length > 0) {
+    print(`\n${failures.length} problem(s):`);
+    for (const failure of failures) print(`  - ${failure}`);
+    quit(1);
+    return;
+  }
+  print('\nDone.');
+}
+
+main();
