@@ -5,6 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
+/** The workflow linter, built from the Go module proxy into .cache/bin. */
+export const ACTIONLINT = { name: 'actionlint', module: 'github.com/rhysd/actionlint/cmd/actionlint', version: 'v1.7.12' } as const;
+
 /** The repository root: this file lives in delivery/src. */
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const workflowsDir = path.join(repositoryRoot, '.github', 'workflows');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureGoTool } from '@marketplace/testing';
 import {
+  ACTIONLINT,
   actionlintFindings,
   allSteps,
   environmentOf,
@@ -16,7 +17,6 @@ import {
   type WorkflowJob,
 } from '../src/workflows.ts';
 
-const ACTIONLINT = { name: 'actionlint', module: 'github.com/rhysd/actionlint/cmd/actionlint', version: 'v1.7.12' };
 
 const SERVICES: Record<string, string> = {
   router: 'router/Dockerfile',
