@@ -21,7 +21,8 @@ export async function connectMongo(uri: string, options: MongoOptions): Promise<
 
 export async function mongoIsReachable(client: MongoClient): Promise<boolean> {
   try {
-    await client.db('admin').command({ ping: 1 });
+    // Bounded, so a readiness probe answers "no" in time instead of hanging on server selection.
+    await client.db('admin').command({ ping: 1 }, { timeoutMS: 2000 });
     return true;
   } catch {
     return false;
