@@ -1,13 +1,12 @@
 // Container images: each Dockerfile's shape, and a rehearsal of its build that installs, starts and stops the service with no engine.
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
+import { freePort, startDatabase, type DatabaseHandle } from '@marketplace/testing';
 import { dockerignoreMatcher, execForm, parseDockerfile, stageEnv, type Dockerfile } from '../src/images-dockerfile.ts';
 import { rehearseBuild, type RehearsedImage } from '../src/images-rehearsal.ts';
 
@@ -79,16 +78,6 @@ function changedSince(target: string, sinceMs: number, base = target): string[] 
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * What a RUN step sees: Node 24 first on the PATH, npm's registry, proxy and CA settings, and nothing from

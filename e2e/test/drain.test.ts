@@ -6,7 +6,7 @@ import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { describe, expect, inject, it } from 'vitest';
 import { generatePaserkKeyPair } from '@marketplace/auth';
-import { freePort } from '../harness/ports.ts';
+import { freePort } from '@marketplace/testing';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

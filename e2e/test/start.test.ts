@@ -1,36 +1,12 @@
 // `npm start` as a person runs it: a real child process that comes up, serves the demo shop, and stops cleanly on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { expectData } from '@marketplace/testing';
+import { expectData, freePort, portAcceptsConnections } from '@marketplace/testing';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PORT_VARS = ['ROUTER_PORT', 'USERS_PORT', 'PRODUCTS_PORT', 'ORDERS_PORT'] as const;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function acceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 /** Resolves with everything printed so far once `done` says so; rejects if the process dies or time runs out. */
 function waitForOutput(child: ChildProcess, output: () => string, done: (text: string) => boolean, timeoutMs: number): Promise<string> {
@@ -125,6 +101,6 @@ it('npm start brings up the seeded marketplace and stops it on SIGINT', { timeou
   const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 20_000).unref());
   const exit = await Promise.race([exited, timeout]);
   expect(exit, everything()).toEqual({ code: 0, signal: null });
-  for (const name of PORT_VARS) expect(await acceptsConnections(Number(ports[name])), `${name} still open`).toBe(false);
-  expect(await acceptsConnections(databasePort), 'FerretDB outlived npm start').toBe(false);
+  for (const name of PORT_VARS) expect(await portAcceptsConnections(Number(ports[name])), `${name} still open`).toBe(false);
+  expect(await portAcceptsConnections(databasePort), 'FerretDB outlived npm start').toBe(false);
 });
