@@ -21,7 +21,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['scripts/**', '**/*-cli.ts'],
+    files: ['scripts/**', '**/*-cli.ts', '**/bench/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,6 +1,6 @@
 // The orders collection: its indexes, queries and the status copy kept on each order.
 import type { Collection, Db, Filter, ObjectId } from 'mongodb';
-import { afterCursorFilter, ensureIndexes, NEWEST_FIRST, type PageArgs } from '@marketplace/service-kit';
+import { afterCursorFilter, ensureIndexes, idsFilter, NEWEST_FIRST, type PageArgs } from '@marketplace/service-kit';
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
@@ -76,7 +76,7 @@ export class OrdersStore {
   }
 
   findByIds(ids: readonly ObjectId[]): Promise<OrderDocument[]> {
-    return this.#orders.find({ _id: { $in: [...ids] } }).toArray();
+    return this.#orders.find(idsFilter(ids)).toArray();
   }
 
   async insert(order: OrderDocument): Promise<OrderDocument> {

@@ -1,6 +1,6 @@
 // The category tree: each category keeps its ancestors, so subtrees are one query away.
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import { ensureIndexes, isDuplicateKeyError } from '@marketplace/service-kit';
+import { ensureIndexes, idsFilter, isDuplicateKeyError } from '@marketplace/service-kit';
 
 export interface CategoryDocument {
   _id: ObjectId;
@@ -31,7 +31,7 @@ export class CategoriesStore {
   }
 
   findByIds(ids: readonly ObjectId[]): Promise<CategoryDocument[]> {
-    return this.#categories.find({ _id: { $in: [...ids] } }).toArray();
+    return this.#categories.find(idsFilter(ids)).toArray();
   }
 
   findBySlug(slug: string): Promise<CategoryDocument | null> {

@@ -1,6 +1,6 @@
 // The products service's catalog collection: listings, their indexes and queries.
 import type { Collection, Db, Filter, ObjectId, Sort } from 'mongodb';
-import { ensureIndexes } from '@marketplace/service-kit';
+import { ensureIndexes, idsFilter } from '@marketplace/service-kit';
 import { attributeKey, searchTermsOf, titleKey } from './search-terms.ts';
 
 export interface Money {
@@ -85,7 +85,7 @@ export class ProductsStore {
   }
 
   findByIds(ids: readonly ObjectId[]): Promise<ProductDocument[]> {
-    return this.products.find({ _id: { $in: [...ids] } }).toArray();
+    return this.products.find(idsFilter(ids)).toArray();
   }
 
   async insert(listing: ListingFields & { _id: ObjectId; sellerId: ObjectId; stock: number }): Promise<ProductDocument> {

@@ -1,7 +1,7 @@
 // The users service's only door to MongoDB: the users collection and its indexes.
 import { MongoServerError, ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Role } from '@marketplace/auth';
-import { afterCursorFilter, ensureIndexes, isDuplicateKeyError, NEWEST_FIRST, type PageArgs } from '@marketplace/service-kit';
+import { afterCursorFilter, ensureIndexes, idsFilter, isDuplicateKeyError, NEWEST_FIRST, type PageArgs } from '@marketplace/service-kit';
 
 export interface UserDocument {
   _id: ObjectId;
@@ -50,7 +50,7 @@ export class UsersStore {
 
   /** One query for many ids (the DataLoader batches into this). */
   findByIds(ids: readonly ObjectId[]): Promise<UserDocument[]> {
-    return this.#users.find({ _id: { $in: [...ids] } }).toArray();
+    return this.#users.find(idsFilter(ids)).toArray();
   }
 
   /** Uncached, for checks that must see the latest write (a DataLoader keeps what it read first). */

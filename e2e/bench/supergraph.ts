@@ -1,0 +1,53 @@
+// Prints throughput and latency of common operations through the gateway on this machine.
+// Loopback only and bounded: a fixed number of requests per scenario. Run: npm run bench.
+import { performance } from 'node:perf_hooks';
+import { expectData, startDatabase } from '@marketplace/testing';
+import { startSupergraph } from '../harness/supergraph.ts';
+import { createProduct, PLACE_ORDER, register } from '../harness/marketplace.ts';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+async function measure(name: string, run: (i: number) => Promise<unknown>): Promise<void> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < REQUESTS) {
+        const i = next++;
+        const t0 = performance.now();
+        await run(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+  console.log(`${name.padEnd(34)} ${(REQUESTS / seconds).toFixed(0).padStart(6)} req/s   p50 ${at(0.5)} ms   p95 ${at(0.95)} ms   p99 ${at(0.99)} ms`);
+}
+
+const database = await startDatabase();
+const sg = await startSupergraph({ mongoUri: database.uri, production: true });
+try {
+  const seller = await register(sg.url, 'SELLER');
+  const buyer = await register(sg.url, 'BUYER');
+  const products: string[] = [];
+  for (let i = 0; i < 50; i++) products.push(await createProduct(sg.url, seller.token, { stock: 1_000_000, amount: 100 + i }));
+  const rssBefore = process.memoryUsage().rss;
+  console.log(`${REQUESTS} requests per scenario, ${CONCURRENCY} at a time, database: ${database.kind}`);
+  await measure('product by id (+ seller, 2 subgraphs)', (i) =>
+    expectData(sg.url, `query ($id: ID!) { product(id: $id) { title price { amount } seller { name } } }`, { id: products[i % 50] }));
+  await measure('catalog page of 20 (+ sellers)', () =>
+    expectData(sg.url, '{ products(first: 20) { edges { node { title price { amount } seller { name } } } } }'));
+  await measure('me (token verified twice)', () => expectData(sg.url, '{ me { id name } }', {}, { token: buyer.token }));
+  await measure('placeOrder (reserve across services)', (i) =>
+    expectData(sg.url, PLACE_ORDER, { input: { items: [{ productId: products[i % 50], quantity: 1 }] } }, { token: buyer.token }));
+  await measure('order history page of 20 (3 subgraphs)', () =>
+    expectData(sg.url, '{ me { orders(first: 20) { edges { node { total { amount } items { product { title } } } } } } }', {}, { token: buyer.token }));
+  console.log(`process memory: ${(rssBefore / 1048576).toFixed(0)} MB before, ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB after (all four services in one process)`);
+} finally {
+  await sg.stop();
+  await database.stop();
+}
