@@ -1,6 +1,5 @@
 // Runs one service as a child process: prefixed output, readiness polling, and a bounded graceful stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,8 +9,6 @@ import { ENTRY_POINTS, type Endpoint, type ServiceName } from './services.ts';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
-// A service whose port is closed has drained; if it is still alive this long after, its own exit is stuck.
-const LINGER_MS = 3_000;
 
 export interface ChildExit {
   code: number | null;
@@ -54,35 +51,6 @@ function relay(stream: Readable, out: Writable, name: string, onLine: (line: str
     writeLine(out, name, line);
   });
   return new Promise((resolve) => lines.once('close', resolve));
-}
-
-function portOpen(endpoint: Endpoint): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: endpoint.probeHost, port: endpoint.port });
-    const done = (open: boolean): void => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-/** Waits for a SIGTERM'd service to exit on its own, but not for a service that drained and then hangs. */
-async function stopped(endpoint: Endpoint, gone: () => boolean): Promise<'exited' | 'lingering' | 'stuck'> {
-  const deadline = Date.now() + STOP_GRACE_MS;
-  let closedAt: number | undefined;
-  while (Date.now() < deadline) {
-    await sleep(100);
-    if (gone()) return 'exited';
-    if (closedAt === undefined) {
-      if (!(await portOpen(endpoint))) closedAt = Date.now();
-    } else if (Date.now() - closedAt > LINGER_MS) {
-      return 'lingering';
-    }
-  }
-  return gone() ? 'exited' : 'stuck';
 }
 
 export function startService(endpoint: Endpoint, root: string, env: NodeJS.ProcessEnv): ServiceProcess {
@@ -130,10 +98,10 @@ export function startService(endpoint: Endpoint, root: string, env: NodeJS.Proce
   const stop = async (): Promise<void> => {
     if (!gone) {
       child.kill('SIGTERM');
-      const verdict = await stopped(endpoint, () => gone);
-      if (verdict !== 'exited') {
-        const why = verdict === 'lingering' ? `stopped serving but did not exit within ${LINGER_MS / 1000} s` : `did not stop within ${STOP_GRACE_MS / 1000} s`;
-        writeLine(process.stderr, 'start', `${name} ${why}; killing it`);
+      // A service drains and exits on its own; one that has not within the grace period is killed.
+      const inTime = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, undefined, { ref: false }).then(() => false)]);
+      if (!inTime) {
+        writeLine(process.stderr, 'start', `${name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
         child.kill('SIGKILL');
       }
     }

@@ -19,8 +19,6 @@ export interface Endpoint {
   portVar: string;
   host: string;
   port: number;
-  /** Where to connect to reach it: the bound host, or loopback for a wildcard bind. */
-  probeHost: string;
   /** The /graphql URL other processes use, on a connectable address even when binding a wildcard. */
   url: string;
   readyUrl: string;
@@ -32,6 +30,7 @@ export interface DemoAdmin {
   name: string;
 }
 
+/** Where to connect to reach a service: the bound host, or loopback for a wildcard bind. */
 function probeHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
@@ -45,7 +44,7 @@ export function endpoints(env: Env): Record<ServiceName, Endpoint> {
     if (port === 0) throw new Error(`${portVar}=0 is not supported by npm start: the gateway needs fixed subgraph ports`);
     const target = probeHost(host);
     const origin = `http://${target.includes(':') ? `[${target}]` : target}:${port}`;
-    result[name] = { name, portVar, host, port, probeHost: target, url: `${origin}/graphql`, readyUrl: `${origin}/readyz` };
+    result[name] = { name, portVar, host, port, url: `${origin}/graphql`, readyUrl: `${origin}/readyz` };
   }
   return result;
 }

@@ -75,7 +75,7 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
       res.setHeader(REQUEST_ID_HEADER, id);
       return id;
     },
-    autoLogging: { ignore: (req) => PROBES.has(new URL(req.url ?? '/', 'http://localhost').pathname) },
+    autoLogging: { ignore: (req) => PROBES.has((req.url ?? '/').split('?', 1)[0]!) },
     quietReqLogger: true,
   });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

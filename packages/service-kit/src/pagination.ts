@@ -45,6 +45,14 @@ export function afterCursorFilter<T extends { createdAt: Date; _id: ObjectId }>(
 
 export const NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
 
+/** A page whose totalCount is counted only when a client asks for it. */
+export interface CountedPage<T> extends Page<T> {
+  count: () => Promise<number>;
+}
+
+/** The totalCount resolver of every counted connection. */
+export const countTotal = (page: { count: () => Promise<number> }): Promise<number> => page.count();
+
 /** Builds a page from up to `size + 1` documents fetched in order. */
 export function toPage<D extends { createdAt: Date; _id: ObjectId }>(docs: D[], size: number): Page<D> {
   const nodes = docs.slice(0, size);

@@ -1,14 +1,11 @@
 // The order histories the orders subgraph adds to User: orders bought and orders sold.
-import { pageSize, parseId, toPage, type Page } from '@marketplace/service-kit';
+import { countTotal, pageSize, parseId, toPage, type CountedPage } from '@marketplace/service-kit';
 import type { OrderConnectionResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
 import { assertCanReadHistory } from '../access.ts';
 import type { Context } from '../context.ts';
 import type { OrderDocument, OrderOwner } from '../store.ts';
 
-/** A page of orders; the total is only counted when a client asks for it. */
-export interface OrderPage extends Page<OrderDocument> {
-  count: () => Promise<number>;
-}
+export type OrderPage = CountedPage<OrderDocument>;
 
 async function history(owner: OrderOwner, args: { first?: number | null; after?: string | null }, ctx: Context): Promise<OrderPage> {
   const size = pageSize(args.first);
@@ -28,6 +25,4 @@ export const User: UserResolvers = {
   },
 };
 
-export const OrderConnection: OrderConnectionResolvers = {
-  totalCount: (page) => page.count(),
-};
+export const OrderConnection: OrderConnectionResolvers = { totalCount: countTotal };

@@ -1,5 +1,5 @@
 // Reading the catalog: one product, the filtered and sorted connection, and a seller's listings.
-import { pageSize, parseId } from '@marketplace/service-kit';
+import { countTotal, pageSize, parseId, type CountedPage } from '@marketplace/service-kit';
 import type { Identity } from '@marketplace/auth';
 import type { ProductConnectionResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { and, encodeProductCursor, filterConditions, ordering, visibleTo, type ProductFilterInput, type ProductSort } from '../catalog-query.ts';
@@ -13,12 +13,7 @@ export interface CatalogRequest {
   after?: string | null;
 }
 
-export interface CatalogPage {
-  edges: { cursor: string; node: ProductDocument }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  /** Counted only when a client asks for totalCount. */
-  count: () => Promise<number>;
-}
+export type CatalogPage = CountedPage<ProductDocument>;
 
 /** One page of the catalog as `identity` may see it. */
 export async function catalogPage(ctx: Context, identity: Identity, request: CatalogRequest): Promise<CatalogPage> {
@@ -38,9 +33,7 @@ export async function catalogPage(ctx: Context, identity: Identity, request: Cat
   };
 }
 
-export const ProductConnection: ProductConnectionResolvers = {
-  totalCount: (page) => page.count(),
-};
+export const ProductConnection: ProductConnectionResolvers = { totalCount: countTotal };
 
 export const catalogQueries: QueryResolvers = {
   product: (_parent, { id }, ctx) => ctx.loaders.product.load(parseId(id).toHexString()),

@@ -1,20 +1,16 @@
 // What ADMINs do with accounts: list them and change their roles.
-import type { Role } from '@marketplace/auth';
-import { pageSize, parseId, toPage, type Page } from '@marketplace/service-kit';
+import { countTotal, pageSize, parseId, toPage, type CountedPage } from '@marketplace/service-kit';
 import type { MutationResolvers, QueryResolvers, UserConnectionResolvers } from '../__generated__/resolvers-types.ts';
 import { changeRoles, requireAdmin } from '../roles.ts';
 import type { UserDocument } from '../store.ts';
 
-/** A page of users plus the filter it was read with, so totalCount is counted only when asked for. */
-export interface UserListing extends Page<UserDocument> {
-  role: Role | null;
-}
+export type UserListing = CountedPage<UserDocument>;
 
 export const administrationQueries: Pick<QueryResolvers, 'users'> = {
   async users(_parent, { first, after, role }, ctx) {
     await requireAdmin(ctx.identity, ctx.store, 'list users');
     const size = pageSize(first);
-    return { ...toPage(await ctx.store.page({ role, after, size }), size), role: role ?? null };
+    return { ...toPage(await ctx.store.page({ role, after, size }), size), count: () => ctx.store.count({ role }) };
   },
 };
 
@@ -29,6 +25,4 @@ export const administrationMutations: Pick<MutationResolvers, 'setRoles'> = {
   },
 };
 
-export const UserConnection: UserConnectionResolvers = {
-  totalCount: (listing, _args, ctx) => ctx.store.count({ role: listing.role }),
-};
+export const UserConnection: UserConnectionResolvers = { totalCount: countTotal };
