@@ -10,5 +10,8 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterCont
       request.http?.headers.set('authorization', context.authorization);
     }
     if ('requestId' in context) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    // The client's address as the router resolved it (behind TRUSTED_PROXIES), for per-address
+    // sign-in throttles; a subgraph reads it only from a peer it trusts.
+    if ('clientIp' in context && context.clientIp) request.http?.headers.set('x-forwarded-for', context.clientIp);
   }
 }

@@ -12,7 +12,12 @@ import {
   type SubgraphName,
 } from './config.ts';
 
+import { rateLimitRedisUrl, routerRateLimits, signInRateLimits, trustedProxies } from './rate-limit-config.ts';
+
 export type ServiceName = SubgraphName | 'router';
+
+/** A setting a service reads itself (the router's limits, ...): throws a ConfigError when bad. */
+export type ConfigCheck = (env: Env) => unknown;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -45,7 +50,7 @@ function checkKey(problems: string[], env: Env, [name, prefix, required]: [strin
   });
 }
 
-export function configProblems(env: Env, service: ServiceName): string[] {
+export function configProblems(env: Env, service: ServiceName, extraChecks: readonly ConfigCheck[] = []): string[] {
   const problems: string[] = [];
   check(problems, () => listenConfig(env, service));
   check(problems, () => shutdownDelayMs(env));
@@ -55,5 +60,12 @@ export function configProblems(env: Env, service: ServiceName): string[] {
   const neededUrls: SubgraphName[] = service === 'router' ? [...SUBGRAPHS] : service === 'orders' ? ['products'] : [];
   for (const name of neededUrls) check(problems, () => subgraphUrl(env, name));
   for (const key of KEYS[service]) checkKey(problems, env, key);
+  if (service === 'router' || service === 'users') {
+    check(problems, () => rateLimitRedisUrl(env));
+    check(problems, () => trustedProxies(env));
+  }
+  if (service === 'router') check(problems, () => routerRateLimits(env));
+  if (service === 'users') check(problems, () => signInRateLimits(env));
+  for (const extra of extraChecks) check(problems, () => extra(env));
   return problems;
 }

@@ -21,7 +21,8 @@ export class ConfigError extends Error {
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url({ protocol: /^https?$/ });
 
-function parse<T>(schema: z.ZodType<T>, env: Env, name: string, fallback: unknown): T {
+/** NAME parsed by `schema`, `fallback` when unset or empty; a bad value is a ConfigError naming it. */
+export function parse<T>(schema: z.ZodType<T>, env: Env, name: string, fallback: unknown): T {
   const raw = env[name];
   const result = schema.safeParse(raw === undefined || raw === '' ? fallback : raw);
   if (!result.success) {
@@ -78,6 +79,18 @@ function secretUri(env: Env): string {
 
 export function isProduction(env: Env): boolean {
   return env.NODE_ENV === 'production';
+}
+
+/** A count that a limit allows: a whole number from 0 (off, where `off` says so) upwards. */
+export function limitSetting(env: Env, name: string, fallback: number): number {
+  return parse(z.coerce.number().int().min(0).max(1_000_000_000), env, name, fallback);
+}
+
+/** A comma-separated list, empty entries dropped; `fallback` when unset. */
+export function listSetting(env: Env, name: string, fallback: readonly string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined) return [...fallback];
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
 export function accessTokenTtlSeconds(env: Env): number {

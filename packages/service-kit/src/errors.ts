@@ -8,11 +8,28 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
+  RATE_LIMITED: 'RATE_LIMITED',
+  MAX_DEPTH_LIMIT: 'MAX_DEPTH_LIMIT',
+  MAX_ALIASES_LIMIT: 'MAX_ALIASES_LIMIT',
+  MAX_ROOT_FIELDS_LIMIT: 'MAX_ROOT_FIELDS_LIMIT',
+  MAX_TOKENS_LIMIT: 'MAX_TOKENS_LIMIT',
+  MAX_DIRECTIVES_LIMIT: 'MAX_DIRECTIVES_LIMIT',
+  COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  MAX_DEPTH_LIMIT: 400,
+  MAX_ALIASES_LIMIT: 400,
+  MAX_ROOT_FIELDS_LIMIT: 400,
+  MAX_TOKENS_LIMIT: 400,
+  MAX_DIRECTIVES_LIMIT: 400,
+  COST_ESTIMATED_TOO_EXPENSIVE: 400,
+};
+
+
 
 export function appError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   const status = HTTP_STATUS[code];
@@ -28,6 +45,9 @@ export const badUserInput = (message: string, field?: string) =>
   appError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const notFound = (message: string) => appError(ErrorCode.NOT_FOUND, message);
 export const conflict = (message: string) => appError(ErrorCode.CONFLICT, message);
+/** Too many requests or attempts: the client may try again after `retryAfterSeconds`. */
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  appError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
 export const insufficientStock = (message: string, productId: string) =>
   appError(ErrorCode.INSUFFICIENT_STOCK, message, { productId });
 

@@ -14,3 +14,6 @@ export * from './authorization.ts';
 export * from './by-id-loader.ts';
 export * from './request-id.ts';
 export * from './config-check.ts';
+export * from './client-ip.ts';
+export * from './rate-limits.ts';
+export * from './rate-limit-config.ts';

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
 import { databaseConfig, shutdownDelayMs, type Env, type SubgraphName } from './config.ts';
-import { configProblems, type ServiceName } from './config-check.ts';
+import { configProblems, type ConfigCheck, type ServiceName } from './config-check.ts';
 import type { RunningServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { connectMongo } from './mongo.ts';
@@ -32,9 +32,13 @@ function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
 }
 
 /** Checks the configuration, then runs a service's start function; any failure logs clear lines and exits 1. */
-export function runService(name: ServiceName, start: (env: Env, logger: Logger) => Promise<StartedService>): void {
+export function runService(
+  name: ServiceName,
+  start: (env: Env, logger: Logger) => Promise<StartedService>,
+  extraChecks: readonly ConfigCheck[] = [],
+): void {
   const logger = createLogger(name);
-  const problems = configProblems(process.env, name);
+  const problems = configProblems(process.env, name, extraChecks);
   if (problems.length) {
     for (const problem of problems) logger.fatal(`configuration: ${problem}`);
     process.exit(1);
