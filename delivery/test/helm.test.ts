@@ -1,5 +1,7 @@
 // The Helm chart: lints, renders objects the Kubernetes API accepts, and keeps its safety properties.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHART_DIR, PRODUCTION_VALUES, helmBinary, quickStartSecrets, renderChart, runHelm, templateArgs, valueArgs, type K8sObject } from '../src/helm.ts';
 import { undocumentedValues } from '../src/helm-values.ts';
@@ -26,6 +28,35 @@ const podLabels = (deployment: any): Record<string, string> => deployment.spec.t
 const component = (deployment: any): string => podLabels(deployment)['app.kubernetes.io/component']!;
 const annotation = (objects: K8sObject[], name: string, key: string): string =>
   ofKind(objects, 'Deployment').find((d) => component(d) === name).spec.template.metadata.annotations[key];
+const deploymentOf = (objects: K8sObject[], name: string): any => ofKind(objects, 'Deployment').find((d) => component(d) === name);
+/** The environment a service's container starts with: its envFrom ConfigMaps, then its env entries. */
+const envOf = (objects: K8sObject[], name: string): Record<string, string> => {
+  const container = deploymentOf(objects, name).spec.template.spec.containers[0];
+  const env: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) {
+    const configMap = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === source.configMapRef?.name);
+    expect(configMap, `${name}: envFrom ${JSON.stringify(source)}`).toBeDefined();
+    Object.assign(env, configMap.data);
+  }
+  for (const entry of container.env ?? []) env[entry.name] = entry.value;
+  return env;
+};
+/** path -> "secret/key" of the files a service's secrets volume mounts. */
+const mountedSecrets = (objects: K8sObject[], name: string): Record<string, string> => {
+  const volume = deploymentOf(objects, name).spec.template.spec.volumes.find((v: any) => v.name === 'secrets');
+  return Object.fromEntries(volume.projected.sources.flatMap((s: any) => s.secret.items.map((i: any) => [i.path, `${s.secret.name}/${i.key}`])));
+};
+const ROUTER_LIMIT_DEFAULTS = {
+  MAX_DEPTH: '15',
+  MAX_ALIASES: '30',
+  MAX_ROOT_FIELDS: '20',
+  MAX_TOKENS: '2000',
+  MAX_DIRECTIVES: '20',
+  MAX_COST: '10000',
+  RATE_LIMIT_USER_PER_MINUTE: '600',
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '600',
+};
+const LIMIT_VARIABLES = /^(MAX_|RATE_LIMIT_|CORS_ORIGINS$|TRUSTED_PROXIES$)/;
 
 describe('the checks themselves', () => {
   it('refuse an object the API schema rejects, a kind it does not know, and an undocumented value', async () => {
@@ -169,6 +200,140 @@ describe('secrets', () => {
   });
 });
 
+describe('limits, CORS and client addresses', () => {
+  it('give the router its operation limits and rate limits, and leave CORS and proxies unset by default', () => {
+    const router = envOf(renders.quickStart, 'router');
+    expect(router).toMatchObject(ROUTER_LIMIT_DEFAULTS);
+    expect(router).not.toHaveProperty('CORS_ORIGINS');
+    expect(router).not.toHaveProperty('TRUSTED_PROXIES');
+    expect(Object.keys(router).filter((k) => k.startsWith('RATE_LIMIT_LOGIN') || k.startsWith('RATE_LIMIT_REGISTER'))).toEqual([]);
+  });
+
+  it('give users its sign-in limits and the private ranges as trusted proxies by default', () => {
+    const users = envOf(renders.quickStart, 'users');
+    expect(users).toMatchObject({ RATE_LIMIT_LOGIN_FAILURES: '10', RATE_LIMIT_REGISTER_PER_HOUR: '20', TRUSTED_PROXIES: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16' });
+    expect(users, 'per-address failures default to the service\'s 10 x loginFailures').not.toHaveProperty('RATE_LIMIT_LOGIN_FAILURES_PER_IP');
+    expect(Object.keys(users).filter((k) => k.startsWith('MAX_') || k === 'CORS_ORIGINS' || k.endsWith('_PER_MINUTE'))).toEqual([]);
+  });
+
+  it('give products and orders none of them', () => {
+    for (const which of ['quickStart', 'production'] as const) {
+      for (const name of ['products', 'orders']) expect(Object.keys(envOf(renders[which], name)).filter((k) => LIMIT_VARIABLES.test(k)), `${which} ${name}`).toEqual([]);
+    }
+  });
+
+  it('join the CORS origins and trusted proxies of the values into the variables, and write every limit given', async () => {
+    const objects = await renderChart(helm, {
+      set: {
+        ...quickStartSecrets(),
+        'config.router.cors.origins': '{https://shop.example.com,https://admin.example.com,http://localhost:*,https://*.preview.example.com}',
+        'config.router.trustedProxies': '{10.1.0.0/16,192.168.7.1,fd00::/8}',
+        'config.router.operationLimits.maxDepth': '8',
+        'config.router.operationLimits.maxAliases': '0',
+        'config.router.operationLimits.maxRootFields': '5',
+        'config.router.operationLimits.maxTokens': '1000000',
+        'config.router.operationLimits.maxDirectives': '3',
+        'config.router.operationLimits.maxCost': '25000',
+        'config.router.rateLimit.userPerMinute': '1200',
+        'config.router.rateLimit.anonymousPerMinute': '0',
+        'config.users.rateLimit.loginFailures': '5',
+        'config.users.rateLimit.loginFailuresPerIp': '40',
+        'config.users.rateLimit.registerPerHour': '0',
+        'config.users.trustedProxies': '{10.1.0.0/16}',
+      },
+    });
+    expect(envOf(objects, 'router')).toMatchObject({
+      CORS_ORIGINS: 'https://shop.example.com,https://admin.example.com,http://localhost:*,https://*.preview.example.com',
+      TRUSTED_PROXIES: '10.1.0.0/16,192.168.7.1,fd00::/8',
+      MAX_DEPTH: '8',
+      MAX_ALIASES: '0',
+      MAX_ROOT_FIELDS: '5',
+      MAX_TOKENS: '1000000',
+      MAX_DIRECTIVES: '3',
+      MAX_COST: '25000',
+      RATE_LIMIT_USER_PER_MINUTE: '1200',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+    });
+    expect(envOf(objects, 'users')).toMatchObject({
+      RATE_LIMIT_LOGIN_FAILURES: '5',
+      RATE_LIMIT_LOGIN_FAILURES_PER_IP: '40',
+      RATE_LIMIT_REGISTER_PER_HOUR: '0',
+      TRUSTED_PROXIES: '10.1.0.0/16',
+    });
+    for (const object of objects) await validateObject(object);
+  });
+
+  it('write limits from a values file as whole numbers (YAML numbers are floats, printed 1e+06 unless converted)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'marketplace-values-'));
+    try {
+      const file = path.join(dir, 'limits.yaml');
+      await writeFile(file, 'config:\n  router:\n    operationLimits:\n      maxTokens: 1000000\n      maxCost: 2500000\n  users:\n    rateLimit:\n      loginFailuresPerIp: 1000000\n');
+      const objects = await renderChart(helm, { valuesFiles: [PRODUCTION_VALUES, file] });
+      expect(envOf(objects, 'router')).toMatchObject({ MAX_TOKENS: '1000000', MAX_COST: '2500000' });
+      expect(envOf(objects, 'users')).toMatchObject({ RATE_LIMIT_LOGIN_FAILURES_PER_IP: '1000000' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('set the storefront origins and the VPC as trusted proxies in production and staging', async () => {
+    const staging = await renderChart(helm, { valuesFiles: [`${CHART_DIR}/values-staging.yaml`] });
+    expect(envOf(renders.production, 'router')).toMatchObject({
+      ...ROUTER_LIMIT_DEFAULTS,
+      CORS_ORIGINS: 'https://marketplace.example.com,https://www.marketplace.example.com',
+      TRUSTED_PROXIES: '10.0.0.0/16',
+    });
+    expect(envOf(renders.production, 'users')).toMatchObject({ TRUSTED_PROXIES: '10.0.0.0/16', RATE_LIMIT_LOGIN_FAILURES: '10' });
+    expect(envOf(staging, 'router')).toMatchObject({ CORS_ORIGINS: 'https://staging.marketplace.example.com,http://localhost:*', TRUSTED_PROXIES: '10.0.0.0/16' });
+    expect(envOf(staging, 'users')).toMatchObject({ TRUSTED_PROXIES: '10.0.0.0/16' });
+  });
+});
+
+describe('the rate-limit Redis URL', () => {
+  const REDIS_URL = 'rediss://:hunter2@redis.example.internal:6380';
+
+  it('is absent when not given: no file, no variable, no key in the created Secret', () => {
+    for (const which of ['quickStart', 'production'] as const) {
+      for (const name of SERVICES) {
+        const env = envOf(renders[which], name);
+        expect(Object.keys(env).filter((k) => k.startsWith('RATE_LIMIT_REDIS_URL')), `${which} ${name}`).toEqual([]);
+        expect(mountedSecrets(renders[which], name), `${which} ${name}`).not.toHaveProperty('RATE_LIMIT_REDIS_URL');
+      }
+    }
+    expect(Object.keys(ofKind(renders.quickStart, 'Secret')[0].data)).not.toContain('rateLimitRedisUrl');
+  });
+
+  it('mounts as RATE_LIMIT_REDIS_URL_FILE for the router and users only, from values or an existing Secret', async () => {
+    const [fromValue, fromSecret] = await Promise.all([
+      renderChart(helm, { set: { ...quickStartSecrets(), 'secrets.rateLimitRedisUrl.value': REDIS_URL } }),
+      renderChart(helm, { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.rateLimitRedisUrl.existingSecret': 'marketplace-redis', 'secrets.rateLimitRedisUrl.key': 'url' } }),
+    ]);
+    const created = ofKind(fromValue, 'Secret')[0];
+    expect(Buffer.from(created.data.rateLimitRedisUrl, 'base64').toString()).toBe(REDIS_URL);
+    for (const [objects, source] of [[fromValue, `${created.metadata.name}/rateLimitRedisUrl`], [fromSecret, 'marketplace-redis/url']] as const) {
+      for (const name of SERVICES) {
+        const env = envOf(objects, name);
+        const mounted = mountedSecrets(objects, name);
+        expect(env, 'the URL itself never reaches the environment').not.toHaveProperty('RATE_LIMIT_REDIS_URL');
+        if (name === 'router' || name === 'users') {
+          expect(env.RATE_LIMIT_REDIS_URL_FILE, name).toBe('/var/run/secrets/marketplace/RATE_LIMIT_REDIS_URL');
+          expect(mounted.RATE_LIMIT_REDIS_URL, name).toBe(source);
+        } else {
+          expect(env, name).not.toHaveProperty('RATE_LIMIT_REDIS_URL_FILE');
+          expect(mounted, name).not.toHaveProperty('RATE_LIMIT_REDIS_URL');
+        }
+      }
+    }
+    for (const object of fromSecret) await validateObject(object);
+  });
+
+  it('refuses both an existing Secret and a value', async () => {
+    const result = await runHelm(helm, templateArgs({ set: { ...quickStartSecrets(), 'secrets.rateLimitRedisUrl.value': REDIS_URL, 'secrets.rateLimitRedisUrl.existingSecret': 'marketplace-redis' } }));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/secrets\.rateLimitRedisUrl: set either existingSecret or value, not both/);
+  });
+});
+
 describe('checksum annotations', () => {
   it('roll the pods whose config or secrets changed, and only those', async () => {
     const [same, debug, rotated] = await Promise.all([
@@ -186,6 +351,20 @@ describe('checksum annotations', () => {
       expect(changed, `${name} reads AUTH_SECRET_KEY: ${name === 'users'}`).toBe(name === 'users');
     }
   });
+
+  it('roll the router and users when the Redis URL or their own limits change, and only those', async () => {
+    const [redis, cors, signIn] = await Promise.all([
+      renderChart(helm, { set: { ...quickStartSecrets(), 'secrets.rateLimitRedisUrl.value': 'redis://redis.example.internal:6379' } }),
+      renderChart(helm, { set: { ...quickStartSecrets(), 'config.router.cors.origins': '{https://shop.example.com}' } }),
+      renderChart(helm, { set: { ...quickStartSecrets(), 'config.users.rateLimit.loginFailures': '3' } }),
+    ]);
+    const base = renders.quickStart;
+    for (const name of SERVICES) {
+      expect(annotation(redis, name, 'checksum/secret') !== annotation(base, name, 'checksum/secret'), name).toBe(name === 'router' || name === 'users');
+      expect(annotation(cors, name, 'checksum/config') !== annotation(base, name, 'checksum/config'), name).toBe(name === 'router');
+      expect(annotation(signIn, name, 'checksum/config') !== annotation(base, name, 'checksum/config'), name).toBe(name === 'users');
+    }
+  });
 });
 
 describe('values.schema.json', () => {
@@ -197,6 +376,19 @@ describe('values.schema.json', () => {
     ['config.logLevel=loud', /logLevel.*must be one of/],
     ['services.inventory.port=4004', /additional properties 'inventory'/],
     ['secrets.authSecretKey.value=k4.public.abc', /authSecretKey.*does not match/],
+    ['config.router.cors.origins={https://shop.example.com/checkout}', /cors\/origins\/0.*does not match/],
+    ['config.router.cors.origins={https://shop.example.com,ftp://files.example.com}', /cors\/origins\/1.*does not match/],
+    ['config.router.cors.origins={https://shop.example.com/}', /cors\/origins\/0.*does not match/],
+    ['config.router.cors.origins={*}', /cors\/origins\/0.*does not match/],
+    ['config.router.trustedProxies={10.0.0.0/33}', /router\/trustedProxies\/0.*does not match/],
+    ['config.users.trustedProxies={10.0.300.0/16}', /users\/trustedProxies\/0.*does not match/],
+    ['config.users.trustedProxies={10.0.0.0/16 192.168.0.0/16}', /users\/trustedProxies\/0.*does not match/],
+    ['config.router.operationLimits.maxCost=-1', /maxCost.*minimum/],
+    ['config.router.rateLimit.anonymousPerMinute=-1', /anonymousPerMinute.*minimum/],
+    ['config.users.rateLimit.loginFailuresPerIp=-1', /loginFailuresPerIp.*minimum/],
+    ['config.router.operationLimits.maxDepth=deep', /maxDepth.*want integer/],
+    ['config.router.operationLimit.maxDepth=10', /additional properties 'operationLimit'/],
+    ['secrets.rateLimitRedisUrl.value=http://redis.example.internal:6379', /rateLimitRedisUrl.*does not match/],
   ])('refuses %s', async (pair, message) => {
     const [key, value] = pair.split('=') as [string, string];
     const result = await runHelm(helm, templateArgs({ set: { ...quickStartSecrets(), [key]: value } }));
@@ -208,5 +400,6 @@ describe('values.schema.json', () => {
   it('documents every value where it is set', async () => {
     expect(undocumentedValues(await readFile(`${CHART_DIR}/values.yaml`, 'utf8'))).toEqual([]);
     expect(undocumentedValues(await readFile(PRODUCTION_VALUES, 'utf8'))).toEqual([]);
+    expect(undocumentedValues(await readFile(`${CHART_DIR}/values-staging.yaml`, 'utf8'))).toEqual([]);
   });
 });

@@ -11,9 +11,10 @@ import {
 } from '@marketplace/auth';
 import { startOrdersService } from '@marketplace/orders';
 import { startProductsService } from '@marketplace/products';
-import { startRouter } from '@marketplace/router';
+import { startRouter, type RouterOptions } from '@marketplace/router';
 import { connectMongo, createLogger, type Logger, type RunningServer, type SubgraphName } from '@marketplace/service-kit';
 import { startUsersService } from '@marketplace/users';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 
 export interface RecordedCommand {
   service: SubgraphName;
@@ -35,6 +36,8 @@ export interface Supergraph {
   admin: { email: string; password: string };
   /** Every command the services sent to MongoDB since the last `commands.clear()`. */
   commands: RecordedCommand[] & { clear(): void };
+  /** With `countSubgraphRequests`: GraphQL requests the router sent each subgraph since the last `reset()`. */
+  subgraphRequests: { total(): number; reset(): void };
   stopService(name: SubgraphName | 'router'): Promise<void>;
   stop(): Promise<void>;
 }
@@ -44,6 +47,10 @@ export interface SupergraphOptions {
   production?: boolean;
   /** Each service logs through a child of this one, tagged with its name. */
   logger?: Logger;
+  /** Router settings other than the defaults (limits, CORS origins, rate limits, trusted proxies). */
+  router?: Pick<RouterOptions, 'limits' | 'corsOrigins' | 'rateLimits' | 'trustedProxies'>;
+  /** Route the router's subgraph calls through counting proxies. */
+  countSubgraphRequests?: boolean;
 }
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 };
@@ -106,7 +113,23 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     logger: loggerOf('orders'),
   });
   const subgraphs = { users: servers.users.url, products: servers.products.url, orders: servers.orders.url };
-  servers.router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, ...LOOPBACK, production, logger: loggerOf('router') });
+  const proxies: CountingProxy[] = [];
+  const routed = { ...subgraphs };
+  if (options.countSubgraphRequests) {
+    for (const name of Object.keys(subgraphs) as SubgraphName[]) {
+      const proxy = await startCountingProxy(subgraphs[name]);
+      proxies.push(proxy);
+      routed[name] = proxy.url;
+    }
+  }
+  servers.router = await startRouter({
+    keys: { users: userKeys },
+    subgraphUrls: routed,
+    ...LOOPBACK,
+    production,
+    logger: loggerOf('router'),
+    ...options.router,
+  });
 
   const stopService = async (name: SubgraphName | 'router') => {
     await servers[name]?.stop();
@@ -121,9 +144,14 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     userKeys,
     admin,
     commands,
+    subgraphRequests: {
+      total: () => proxies.reduce((sum, proxy) => sum + proxy.count(), 0),
+      reset: () => proxies.forEach((proxy) => proxy.reset()),
+    },
     stopService,
     async stop() {
       await stopService('router');
+      await Promise.all(proxies.map((proxy) => proxy.close()));
       await Promise.all((['orders', 'products', 'users'] as const).map(stopService));
       await Promise.all(
         (Object.keys(mongo) as SubgraphName[]).map(async (name) => {

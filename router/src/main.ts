@@ -1,11 +1,40 @@
 // Entry point of the gateway: read config, serve the supergraph, drain on SIGTERM.
 import { importKeyRing } from '@marketplace/auth';
-import { isProduction, listenConfig, requireSecret, runService, SUBGRAPHS, subgraphUrl } from '@marketplace/service-kit';
+import {
+  createLimiterStore,
+  isProduction,
+  listenConfig,
+  rateLimitRedisUrl,
+  requireSecret,
+  routerRateLimits,
+  runService,
+  SUBGRAPHS,
+  subgraphUrl,
+  trustedProxies,
+} from '@marketplace/service-kit';
+import { corsOrigins, operationLimits } from './config.ts';
 import { startRouter } from './service.ts';
 
-runService('router', async (env, logger) => {
-  const keys = { users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')) };
-  const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrl(env, name)])) as Record<(typeof SUBGRAPHS)[number], string>;
-  const server = await startRouter({ keys, subgraphUrls, ...listenConfig(env, 'router'), production: isProduction(env), logger });
-  return { server };
-});
+runService(
+  'router',
+  async (env, logger) => {
+    const keys = { users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')) };
+    const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrl(env, name)])) as Record<(typeof SUBGRAPHS)[number], string>;
+    const production = isProduction(env);
+    const limiterStore = createLimiterStore({ redisUrl: rateLimitRedisUrl(env), logger });
+    const server = await startRouter({
+      keys,
+      subgraphUrls,
+      ...listenConfig(env, 'router'),
+      production,
+      logger,
+      limits: operationLimits(env),
+      corsOrigins: corsOrigins(env, production),
+      rateLimits: routerRateLimits(env),
+      trustedProxies: trustedProxies(env).entries,
+      limiterStore,
+    });
+    return { server, close: () => limiterStore.close() };
+  },
+  [operationLimits, (env) => corsOrigins(env, isProduction(env))],
+);

@@ -2,9 +2,23 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { TrustedKeys } from '@marketplace/auth';
-import { startGraphQLService, type Logger, type RunningServer, type SubgraphName } from '@marketplace/service-kit';
-import { routerContext, type RouterContext } from './context.ts';
+import {
+  compileTrustedProxies,
+  createLimiterStore,
+  routerRateLimits,
+  startGraphQLService,
+  type LimiterStore,
+  type Logger,
+  type RunningServer,
+  type SubgraphName,
+} from '@marketplace/service-kit';
+import { corsOrigins, operationLimits, type OperationLimits } from './config.ts';
+import { requestIdentity, routerContext, type RouterContext } from './context.ts';
 import { AuthForwardingDataSource } from './data-source.ts';
+import { readCostModel } from './plugins/cost-model.ts';
+import { useCors } from './plugins/cors.ts';
+import { tokenLimitErrorOf, useOperationLimits } from './plugins/operation-limits.ts';
+import { useRateLimits } from './plugins/rate-limit.ts';
 import { readSupergraph } from './supergraph.ts';
 
 export interface RouterOptions {
@@ -16,24 +30,49 @@ export interface RouterOptions {
   port: number;
   production: boolean;
   logger: Logger;
+  /** Operation limits and MAX_COST; the defaults when left out. */
+  limits?: Partial<OperationLimits>;
+  /** Allowed browser origins; the development or production default when left out. */
+  corsOrigins?: readonly string[];
+  /** Requests per minute (0: off); the defaults when left out. */
+  rateLimits?: Partial<{ userPerMinute: number; anonymousPerMinute: number }>;
+  /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES); none when left out. */
+  trustedProxies?: readonly string[];
+  /** Where the rate limits count; memory in this process when left out. */
+  limiterStore?: LimiterStore;
 }
 
 export async function startRouter(options: RouterOptions): Promise<RunningServer> {
+  const supergraphSdl = options.supergraphSdl ?? readSupergraph();
+  const limits = { ...operationLimits({}), ...options.limits };
+  const rateLimits = { ...routerRateLimits({}), ...options.rateLimits };
+  const ownStore = options.limiterStore ? undefined : createLimiterStore({ logger: options.logger });
+  const store = options.limiterStore ?? ownStore!;
+  const calls = requestIdentity(options.keys, compileTrustedProxies(options.trustedProxies ?? []));
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl ?? readSupergraph(),
+    supergraphSdl,
     buildService: ({ name, url }) =>
       new AuthForwardingDataSource({ url: options.subgraphUrls[name as SubgraphName] ?? url }),
     logger: options.logger,
   });
+  // In the order a request meets them: CORS, rate limits, then (inside GraphQL) limits and cost.
   return startGraphQLService<RouterContext>({
     gateway,
-    context: routerContext(options.keys),
+    context: routerContext(calls),
     host: options.host,
     port: options.port,
     production: options.production,
     logger: options.logger,
     landingPage: ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ready: () => subgraphsReady(options.subgraphUrls),
+    httpHooks: [
+      useCors(options.corsOrigins ?? corsOrigins({}, options.production)),
+      useRateLimits({ store, ...rateLimits, identify: calls.identify }),
+    ],
+    parseOptions: limits.maxTokens ? { maxTokens: limits.maxTokens } : {},
+    plugins: [useOperationLimits({ limits, costModel: readCostModel(supergraphSdl), exposeCost: !options.production })],
+    rewriteError: (formatted, original) => tokenLimitErrorOf(formatted, original, limits.maxTokens),
+    onStop: async () => ownStore?.close(),
   });
 }
 

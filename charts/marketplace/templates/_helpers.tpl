@@ -66,11 +66,16 @@ internal stock mutations. The NetworkPolicies are built from this, and nothing e
 {{- if and (eq .name "users") .root.Values.config.admin.email -}}
 {{- $entries = append $entries "adminPassword" -}}
 {{- end -}}
+{{- /* Optional: the rate limiters of the router and users share this Redis only when one is given. */ -}}
+{{- $redis := .root.Values.secrets.rateLimitRedisUrl -}}
+{{- if and (has .name (list "router" "users")) (or $redis.existingSecret $redis.value) -}}
+{{- $entries = append $entries "rateLimitRedisUrl" -}}
+{{- end -}}
 {{- toJson $entries -}}
 {{- end -}}
 
 {{- define "marketplace.secretEnvNames" -}}
-{{- dict "mongodbUri" "MONGODB_URI" "authSecretKey" "AUTH_SECRET_KEY" "authPublicKeys" "AUTH_PUBLIC_KEYS" "serviceSecretKey" "SERVICE_SECRET_KEY" "servicePublicKeys" "SERVICE_PUBLIC_KEYS" "adminPassword" "ADMIN_PASSWORD" | toJson -}}
+{{- dict "mongodbUri" "MONGODB_URI" "authSecretKey" "AUTH_SECRET_KEY" "authPublicKeys" "AUTH_PUBLIC_KEYS" "serviceSecretKey" "SERVICE_SECRET_KEY" "servicePublicKeys" "SERVICE_PUBLIC_KEYS" "adminPassword" "ADMIN_PASSWORD" "rateLimitRedisUrl" "RATE_LIMIT_REDIS_URL" | toJson -}}
 {{- end -}}
 
 {{/*
@@ -117,8 +122,39 @@ The fingerprint feeds the checksum/secret annotation: a value's hash, or the ref
 {{- $port := (index $root.Values.services $target).port -}}
 {{- $_ := set $data (printf "%s_URL" (upper $target)) (printf "http://%s:%v/graphql" (include "marketplace.componentName" (dict "root" $root "name" $target)) $port) -}}
 {{- end -}}
+{{- /* Limits are written as integers: a large YAML number would otherwise print as 1e+06. */ -}}
+{{- if eq $name "router" -}}
+{{- $router := $root.Values.config.router -}}
+{{- $limits := dict
+  "MAX_DEPTH" $router.operationLimits.maxDepth
+  "MAX_ALIASES" $router.operationLimits.maxAliases
+  "MAX_ROOT_FIELDS" $router.operationLimits.maxRootFields
+  "MAX_TOKENS" $router.operationLimits.maxTokens
+  "MAX_DIRECTIVES" $router.operationLimits.maxDirectives
+  "MAX_COST" $router.operationLimits.maxCost
+  "RATE_LIMIT_USER_PER_MINUTE" $router.rateLimit.userPerMinute
+  "RATE_LIMIT_ANONYMOUS_PER_MINUTE" $router.rateLimit.anonymousPerMinute -}}
+{{- range $key, $value := $limits -}}
+{{- $_ := set $data $key ($value | int64 | toString) -}}
+{{- end -}}
+{{- with $router.cors.origins -}}
+{{- $_ := set $data "CORS_ORIGINS" (join "," .) -}}
+{{- end -}}
+{{- with $router.trustedProxies -}}
+{{- $_ := set $data "TRUSTED_PROXIES" (join "," .) -}}
+{{- end -}}
+{{- end -}}
 {{- if eq $name "users" -}}
 {{- $_ := set $data "ACCESS_TOKEN_TTL_SECONDS" (toString $root.Values.config.accessTokenTtlSeconds) -}}
+{{- $users := $root.Values.config.users -}}
+{{- $_ := set $data "RATE_LIMIT_LOGIN_FAILURES" ($users.rateLimit.loginFailures | int64 | toString) -}}
+{{- if not (kindIs "invalid" $users.rateLimit.loginFailuresPerIp) -}}
+{{- $_ := set $data "RATE_LIMIT_LOGIN_FAILURES_PER_IP" ($users.rateLimit.loginFailuresPerIp | int64 | toString) -}}
+{{- end -}}
+{{- $_ := set $data "RATE_LIMIT_REGISTER_PER_HOUR" ($users.rateLimit.registerPerHour | int64 | toString) -}}
+{{- with $users.trustedProxies -}}
+{{- $_ := set $data "TRUSTED_PROXIES" (join "," .) -}}
+{{- end -}}
 {{- with $root.Values.config.admin.email -}}
 {{- $_ := set $data "ADMIN_EMAIL" . -}}
 {{- $_ := set $data "ADMIN_NAME" $root.Values.config.admin.name -}}

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema, ParseOptions } from 'graphql';
 import { maskError } from './errors.ts';
-import { createHttpHandler, listen, type RunningServer } from './http-server.ts';
+import { createHttpHandler, listen, type HttpHook, type RunningServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
@@ -21,6 +21,12 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   /** Landing page plugin in development; none means the landing page is disabled. */
   landingPage?: ApolloServerPlugin<TContext>;
   ready?: () => Promise<boolean>;
+  /** Run before GraphQL on each /graphql request (the router's CORS and rate limits). */
+  httpHooks?: readonly HttpHook[];
+  /** Given to the parser (the router's maxTokens). */
+  parseOptions?: ParseOptions;
+  /** Tells a known failure as a coded error before masking (the router's token limit); undefined leaves it. */
+  rewriteError?: (formatted: GraphQLFormattedError, original: unknown) => GraphQLFormattedError | undefined;
   /** Called once the HTTP server is closed and in-flight requests are done. */
   onStop?: () => Promise<void>;
 }
@@ -34,11 +40,14 @@ export async function startGraphQLService<TContext extends BaseContext>(
   const landing = !options.production && options.landingPage ? options.landingPage : ApolloServerPluginLandingPageDisabled();
   const common = {
     introspection: !options.production,
+    // "Did you mean ...?" would let anyone map a production schema without introspection.
+    hideSchemaDetailsFromClientErrors: options.production,
     includeStacktraceInErrorResponses: false,
     // runService owns SIGTERM/SIGINT; Apollo's own handlers would race it and block the drain.
     stopOnTerminationSignals: false,
-    formatError: (formatted: Parameters<typeof maskError>[0], original: unknown) =>
-      maskError(formatted, original, (err) => logger.error({ err }, 'internal error')),
+    formatError: (formatted: GraphQLFormattedError, original: unknown) =>
+      maskError(options.rewriteError?.(formatted, original) ?? formatted, original, (err) => logger.error({ err }, 'internal error')),
+    ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
     plugins: [drain, landing, ...(options.plugins ?? [])],
     logger: { debug: () => {}, info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
   };
@@ -47,7 +56,7 @@ export async function startGraphQLService<TContext extends BaseContext>(
     : new ApolloServer<TContext>({ ...common, schema: options.schema! });
   let draining = false;
   const ready = async () => !draining && (await (options.ready?.() ?? Promise.resolve(true)));
-  const handler = createHttpHandler({ apollo, context: options.context, ready, logger });
+  const handler = createHttpHandler({ apollo, context: options.context, ready, logger, ...(options.httpHooks ? { hooks: options.httpHooks } : {}) });
   httpServer.on('request', (req, res) => void handler(req, res));
   await apollo.start();
   const { url, port } = await listen(httpServer, options.host, options.port);

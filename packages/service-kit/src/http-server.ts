@@ -8,7 +8,14 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Runs before GraphQL on every /graphql request, in order (CORS, rate limits, ...): returns true
+ * when it has answered the request itself, false to let it go on.
+ */
+export type HttpHook = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
 export interface HttpServerOptions<TContext extends BaseContext> {
+  hooks?: readonly HttpHook[];
   apollo: ApolloServer<TContext>;
   context: (req: IncomingMessage) => Promise<TContext>;
   /** Resolves when the service can take traffic (its database answers, ...). */
@@ -67,6 +74,7 @@ const PROBES = new Set(['/healthz', '/readyz']);
 
 export function createHttpHandler<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
   const { apollo, context, ready, logger } = options;
+  const hooks = options.hooks ?? [];
   // One access log line per request, carrying the request id the gateway passes on to the subgraphs.
   const accessLog = pinoHttp({
     logger,
@@ -90,6 +98,7 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
       return sendJson(res, 404, { errors: [{ message: 'not found: GraphQL is served at /graphql' }] });
     }
     try {
+      for (const hook of hooks) if (await hook(req, res)) return;
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search: url.search, body: await readBody(req) },
         context: () => context(req),

@@ -7,7 +7,7 @@ export const RATE_LIMIT_DEFAULTS = {
   /** Signed-in requests per user and minute at the router: a busy storefront session makes a few dozen. */
   RATE_LIMIT_USER_PER_MINUTE: 600,
   /** Anonymous requests per client address and minute at the router (an office behind one address shares it). */
-  RATE_LIMIT_ANONYMOUS_PER_MINUTE: 300,
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: 600,
   /** Failed sign-ins per email in LOGIN_WINDOW_SECONDS before that email is throttled. */
   RATE_LIMIT_LOGIN_FAILURES: 10,
   /** Registrations per client address and hour. */

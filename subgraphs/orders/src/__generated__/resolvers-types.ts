@@ -80,6 +80,7 @@ export type Order = {
   /** Every status the order has been in, oldest first; placing it is the first (PENDING, by the buyer). */
   events: Array<OrderEvent>;
   id: Scalars['ID']['output'];
+  /** At most 100 lines; most orders have a few. */
   items: Array<OrderItem>;
   status: OrderStatus;
   total: Money;

@@ -29,6 +29,7 @@ export type AttributeFilter = {
 
 export type Category = {
   __typename?: 'Category';
+  /** One query per category. */
   children: Array<Category>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
@@ -160,6 +161,7 @@ export type ProductConnection = {
   __typename?: 'ProductConnection';
   edges: Array<ProductEdge>;
   pageInfo: PageInfo;
+  /** Counted on demand: one count query. */
   totalCount: Scalars['Int']['output'];
 };
 

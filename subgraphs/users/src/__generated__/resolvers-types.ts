@@ -38,6 +38,7 @@ export type Mutation = {
    */
   changePassword: Scalars['Boolean']['output'];
   login: AuthPayload;
+  /** Hashing the password is the expensive part. */
   register: AuthPayload;
   /**
    * ADMIN only: replaces a user's roles with `roles` (at least one). An ADMIN cannot remove ADMIN
