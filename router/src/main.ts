@@ -22,6 +22,8 @@ runService(
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrl(env, name)])) as Record<(typeof SUBGRAPHS)[number], string>;
     const production = isProduction(env);
     const limiterStore = createLimiterStore({ redisUrl: rateLimitRedisUrl(env), logger });
+    // Serving without the shared store is allowed (each replica then limits alone), but it is said.
+    if (!(await limiterStore.connected())) logger.warn('rate limit store not reachable yet: limiting in memory until it is');
     const server = await startRouter({
       keys,
       subgraphUrls,

@@ -27,6 +27,8 @@ export interface Limiter {
 
 export interface LimiterStore {
   limiter(rule: LimitRule): Limiter;
+  /** Resolves once the shared store answers (true at once for memory), or false after `timeoutMs`. */
+  connected(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,16 @@ export function createLimiterStore(options: { redisUrl?: string; logger: Logger 
         ? new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) })
         : new RateLimiterMemory(base);
       return wrap(backend, rule.points, logger);
+    },
+    async connected(timeoutMs = 5000) {
+      if (!redis || redis.status === 'ready') return true;
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
     },
     async close() {
       await redis?.quit().catch(() => redis.disconnect());
