@@ -3,10 +3,8 @@
 // side, one with every check off. Loopback only, a fixed number of requests. Run: npm run bench.
 import { performance } from 'node:perf_hooks';
 import { buildASTSchema, getOperationAST, parse } from 'graphql';
-import { startRouter } from '@marketplace/router';
 import { readSupergraph } from '@marketplace/router/supergraph';
 import { estimateCost, measureOperation, readCostModel } from '@marketplace/router/limits';
-import { createLogger } from '@marketplace/service-kit';
 import { expectData, startDatabase } from '@marketplace/testing';
 import { createProduct, register } from '../harness/marketplace.ts';
 import { startSupergraph } from '../harness/supergraph.ts';
@@ -45,13 +43,7 @@ for (const [name, source] of Object.entries(PAGES)) {
 const database = await startDatabase();
 const noLimits = { anonymousPerMinute: 0, userPerMinute: 0 };
 const sg = await startSupergraph({ mongoUri: database.uri, production: true, router: { rateLimits: noLimits } });
-const unchecked = await startRouter({
-  keys: { users: sg.userKeys },
-  subgraphUrls: sg.subgraphs,
-  host: '127.0.0.1',
-  port: 0,
-  production: true,
-  logger: createLogger('router'),
+const uncheckedUrl = await sg.startRouter({
   rateLimits: noLimits,
   limits: { maxDepth: 0, maxAliases: 0, maxRootFields: 0, maxTokens: 0, maxDirectives: 0, maxCost: 0 },
 });
@@ -62,7 +54,7 @@ try {
   const latencies: Record<string, number[]> = { checked: [], unchecked: [] };
   // Alternate the two gateways, one request at a time, so both see the same machine and database.
   for (let i = 0; i < REQUESTS; i++) {
-    for (const [name, url] of [['checked', sg.url], ['unchecked', unchecked.url]] as const) {
+    for (const [name, url] of [['checked', sg.url], ['unchecked', uncheckedUrl]] as const) {
       const t0 = performance.now();
       await expectData(url, page);
       latencies[name]!.push((performance.now() - t0) * 1000);
@@ -74,7 +66,6 @@ try {
     console.log(`  ${`limits and cost ${name === 'checked' ? 'on ' : 'off'}`.padEnd(32)} p50 ${(percentile(samples, 0.5) / 1000).toFixed(2)} ms   p95 ${(percentile(samples, 0.95) / 1000).toFixed(2)} ms`);
   }
 } finally {
-  await unchecked.stop();
   await sg.stop();
   await database.stop();
 }

@@ -38,6 +38,8 @@ export interface Supergraph {
   commands: RecordedCommand[] & { clear(): void };
   /** With `countSubgraphRequests`: GraphQL requests the router sent each subgraph since the last `reset()`. */
   subgraphRequests: { total(): number; reset(): void };
+  /** Another gateway over the same subgraphs (its own rate-limit buckets, say), stopped with the rest; its URL. */
+  startRouter(options?: Partial<Omit<RouterOptions, 'keys' | 'subgraphUrls' | 'host' | 'port'>>): Promise<string>;
   stopService(name: SubgraphName | 'router'): Promise<void>;
   stop(): Promise<void>;
 }
@@ -131,6 +133,12 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     ...options.router,
   });
 
+  const extraRouters: RunningServer[] = [];
+  const startExtraRouter: Supergraph['startRouter'] = async (extra = {}) => {
+    const router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, ...LOOPBACK, production, logger: loggerOf('router'), ...extra });
+    extraRouters.push(router);
+    return router.url;
+  };
   const stopService = async (name: SubgraphName | 'router') => {
     await servers[name]?.stop();
     delete servers[name];
@@ -148,8 +156,10 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
       total: () => proxies.reduce((sum, proxy) => sum + proxy.count(), 0),
       reset: () => proxies.forEach((proxy) => proxy.reset()),
     },
+    startRouter: startExtraRouter,
     stopService,
     async stop() {
+      await Promise.all(extraRouters.map((router) => router.stop()));
       await stopService('router');
       await Promise.all(proxies.map((proxy) => proxy.close()));
       await Promise.all((['orders', 'products', 'users'] as const).map(stopService));

@@ -1,7 +1,5 @@
 // CORS for browser frontends and CSRF prevention at the router, as a browser would meet them.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRouter } from '@marketplace/router';
-import { createLogger, type RunningServer } from '@marketplace/service-kit';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 
 const SHOP = 'https://shop.example.com';
@@ -75,27 +73,10 @@ describe('CORS with CORS_ORIGINS set', () => {
 
 describe('CORS defaults', () => {
   let sg: Supergraph;
-  const routers: RunningServer[] = [];
   beforeAll(async () => {
     sg = await startSupergraph({ mongoUri: inject('mongoUri') });
   });
-  afterAll(async () => {
-    await Promise.all(routers.map((router) => router.stop()));
-    await sg?.stop();
-  });
-
-  const router = async (production: boolean) => {
-    const started = await startRouter({
-      keys: { users: sg.userKeys },
-      subgraphUrls: sg.subgraphs,
-      host: '127.0.0.1',
-      port: 0,
-      production,
-      logger: createLogger('router'),
-    });
-    routers.push(started);
-    return started.url;
-  };
+  afterAll(() => sg?.stop());
 
   it('in development, allow local frontends on any port and nothing else', async () => {
     expect((await preflight(sg.url, 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
@@ -104,7 +85,7 @@ describe('CORS defaults', () => {
   });
 
   it('in production, allow no cross origin until configured', async () => {
-    const url = await router(true);
+    const url = await sg.startRouter({ production: true });
     expect((await preflight(url, 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBeNull();
     expect((await post(url, 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBeNull();
   });

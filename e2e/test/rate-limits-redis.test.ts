@@ -1,7 +1,6 @@
 // The shared rate-limit store: router replicas counting in one Redis share every allowance.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRouter } from '@marketplace/router';
-import { createLimiterStore, createLogger, type LimiterStore, type RunningServer } from '@marketplace/service-kit';
+import { createLimiterStore, createLogger, type LimiterStore } from '@marketplace/service-kit';
 import { redisServerBinary, startRedis, type RunningRedis } from '@marketplace/testing';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 
@@ -14,17 +13,15 @@ describe.skipIf(!redisServerBinary())('rate limits in a shared Redis store (RATE
   let sg: Supergraph;
   let redis: RunningRedis;
   const stores: LimiterStore[] = [];
-  const routers: RunningServer[] = [];
 
   beforeAll(async () => {
     sg = await startSupergraph({ mongoUri: inject('mongoUri') });
     redis = await startRedis();
   });
   afterAll(async () => {
-    await Promise.all(routers.map((router) => router.stop()));
+    await sg?.stop();
     await Promise.all(stores.map((store) => store.close()));
     await redis?.stop();
-    await sg?.stop();
   });
 
   async function replica(): Promise<string> {
@@ -32,18 +29,7 @@ describe.skipIf(!redisServerBinary())('rate limits in a shared Redis store (RATE
     const limiterStore = createLimiterStore({ redisUrl: redis.url, logger });
     stores.push(limiterStore);
     expect(await limiterStore.connected()).toBe(true);
-    const router = await startRouter({
-      keys: { users: sg.userKeys },
-      subgraphUrls: sg.subgraphs,
-      host: '127.0.0.1',
-      port: 0,
-      production: false,
-      logger,
-      rateLimits: { anonymousPerMinute: 4, userPerMinute: 100 },
-      limiterStore,
-    });
-    routers.push(router);
-    return router.url;
+    return sg.startRouter({ logger, rateLimits: { anonymousPerMinute: 4, userPerMinute: 100 }, limiterStore });
   }
 
   it('counts one client across replicas', async () => {

@@ -1,7 +1,5 @@
 // Per-client rate limits at the router: one allowance per signed-in user, one per client address.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRouter, type RouterOptions } from '@marketplace/router';
-import { createLogger, type RunningServer } from '@marketplace/service-kit';
 import { graphql } from '@marketplace/testing';
 import { register, type Account } from '../harness/marketplace.ts';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
@@ -12,32 +10,16 @@ describe('rate limits at the router', () => {
   let sg: Supergraph;
   let buyer: Account;
   let other: Account;
-  const routers: RunningServer[] = [];
 
   beforeAll(async () => {
     sg = await startSupergraph({ mongoUri: inject('mongoUri') });
     buyer = await register(sg.url, 'BUYER');
     other = await register(sg.url, 'BUYER');
   });
-  afterAll(async () => {
-    await Promise.all(routers.map((router) => router.stop()));
-    await sg?.stop();
-  });
+  afterAll(() => sg?.stop());
 
   /** A router of its own (its own buckets) over the running subgraphs. */
-  async function router(options: Pick<RouterOptions, 'rateLimits' | 'trustedProxies'>): Promise<string> {
-    const started = await startRouter({
-      keys: { users: sg.userKeys },
-      subgraphUrls: sg.subgraphs,
-      host: '127.0.0.1',
-      port: 0,
-      production: false,
-      logger: createLogger('router'),
-      ...options,
-    });
-    routers.push(started);
-    return started.url;
-  }
+  const router = (options: Parameters<Supergraph['startRouter']>[0]) => sg.startRouter(options);
 
   async function send(url: string, options: { token?: string; forwardedFor?: string } = {}) {
     const response = await fetch(url, {
