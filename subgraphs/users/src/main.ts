@@ -3,13 +3,19 @@ import { importKeyRing, importSigningKey, publicPaserkOf } from '@marketplace/au
 import {
   accessTokenTtlSeconds,
   connectServiceDatabase,
+  createLimiterStore,
   isProduction,
   listenConfig,
+  rateLimitRedisUrl,
   readSecret,
   requireSecret,
   runService,
+  signInRateLimits,
+  trustedProxies,
+  USERS_TRUSTED_PROXIES_DEFAULT,
 } from '@marketplace/service-kit';
 import { startUsersService } from './service.ts';
+import { createSignInThrottle } from './sign-in-throttle.ts';
 
 runService('users', async (env, logger) => {
   const secretKey = requireSecret(env, 'AUTH_SECRET_KEY');
@@ -17,9 +23,33 @@ runService('users', async (env, logger) => {
   const publicKeys = [await publicPaserkOf(secretKey), readSecret(env, 'AUTH_PUBLIC_KEYS') ?? ''].join(',');
   const keys = { users: await importKeyRing(publicKeys) };
   const signer = await importSigningKey(secretKey);
-  const { mongo, database } = await connectServiceDatabase(env, 'users');
   const tokenTtlSeconds = accessTokenTtlSeconds(env);
   const listen = listenConfig(env, 'users');
-  const server = await startUsersService({ mongo, database, keys, signer, tokenTtlSeconds, ...listen, production: isProduction(env), logger, env });
-  return { server, close: () => mongo.close() };
+  const { trust: trustProxy } = trustedProxies(env, USERS_TRUSTED_PROXIES_DEFAULT);
+  const limits = signInRateLimits(env);
+  const redisUrl = rateLimitRedisUrl(env);
+  const { mongo, database } = await connectServiceDatabase(env, 'users');
+  // Shared by every replica when RATE_LIMIT_REDIS_URL is set, so a guesser cannot spread over them.
+  const limiters = createLimiterStore({ redisUrl, logger });
+  const signInThrottle = createSignInThrottle({ store: limiters, limits });
+  const server = await startUsersService({
+    mongo,
+    database,
+    keys,
+    signer,
+    tokenTtlSeconds,
+    ...listen,
+    production: isProduction(env),
+    logger,
+    env,
+    signInThrottle,
+    trustProxy,
+  });
+  return {
+    server,
+    close: async () => {
+      await limiters.close();
+      await mongo.close();
+    },
+  };
 });

@@ -1,4 +1,4 @@
-// register and login.
+// register and login, both throttled (sign-in-throttle.ts).
 import { conflict, badUserInput, unauthenticated } from '@marketplace/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
@@ -13,6 +13,7 @@ export const Mutation: MutationResolvers = {
     const password = validatePassword(input.password);
     const role = input.role ?? 'BUYER';
     if (role === 'ADMIN') throw badUserInput('role ADMIN cannot be chosen at registration', 'role');
+    await ctx.signInThrottle.beforeRegister(ctx.clientIp);
     try {
       const user = await ctx.store.insert({ email, name, roles: [role], passwordHash: await hashPassword(password) });
       return authPayload(ctx, user);
@@ -23,10 +24,14 @@ export const Mutation: MutationResolvers = {
   },
 
   async login(_parent, { email, password }, ctx) {
-    const user = await ctx.store.findByEmail(email.trim().toLowerCase());
+    const attempt = { email: email.trim().toLowerCase(), clientIp: ctx.clientIp };
+    await ctx.signInThrottle.beforeLogin(attempt);
+    const user = await ctx.store.findByEmail(attempt.email);
     if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
+      await ctx.signInThrottle.loginFailed(attempt);
       throw unauthenticated('the email or password is wrong');
     }
+    await ctx.signInThrottle.loginSucceeded(attempt);
     return authPayload(ctx, user);
   },
 };
