@@ -9,7 +9,7 @@ import {
   type KeyRing,
   type SigningKey,
 } from '@marketplace/auth';
-import { startOrdersService } from '@marketplace/orders';
+import { startOrdersService, type PaymentProvider } from '@marketplace/orders';
 import { startProductsService } from '@marketplace/products';
 import { startRouter, type RouterOptions } from '@marketplace/router';
 import { connectMongo, createLogger, type Logger, type RunningServer, type SubgraphName } from '@marketplace/service-kit';
@@ -33,6 +33,8 @@ export interface Supergraph {
   /** The users service's signing key, for tests that need tokens the services accept. */
   userSigner: SigningKey;
   userKeys: KeyRing;
+  /** The orders service's own key, which products trusts for the internal stock operations. */
+  serviceSigner: SigningKey;
   admin: { email: string; password: string };
   /** Every command the services sent to MongoDB since the last `commands.clear()`. */
   commands: RecordedCommand[] & { clear(): void };
@@ -51,6 +53,8 @@ export interface SupergraphOptions {
   logger?: Logger;
   /** Router settings other than the defaults (limits, CORS origins, rate limits, trusted proxies). */
   router?: Pick<RouterOptions, 'limits' | 'corsOrigins' | 'rateLimits' | 'trustedProxies'>;
+  /** Takes and refunds the orders' payments (a recording one, in tests); every payment is approved when left out. */
+  payments?: PaymentProvider;
   /** Route the router's subgraph calls through counting proxies. */
   countSubgraphRequests?: boolean;
 }
@@ -65,6 +69,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
   const userSigner = await importSigningKey(userPair.secretKey);
   const userKeys = await importKeyRing(userPair.publicKey);
   const serviceKeys = await importKeyRing(servicePair.publicKey);
+  const serviceSigner = await importSigningKey(servicePair.secretKey);
   const admin = { email: `admin-${prefix}@example.com`, password: `Admin-${randomBytes(8).toString('hex')}` };
   const production = options.production ?? false;
   const root = options.logger ?? createLogger('e2e');
@@ -108,7 +113,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     mongo: mongo.orders,
     database: databases.orders,
     keys: { users: userKeys },
-    serviceSigner: await importSigningKey(servicePair.secretKey),
+    serviceSigner,
+    ...(options.payments ? { payments: options.payments } : {}),
     productsUrl: servers.products.url,
     ...LOOPBACK,
     production,
@@ -150,6 +156,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     mongo,
     userSigner,
     userKeys,
+    serviceSigner,
     admin,
     commands,
     subgraphRequests: {

@@ -14,6 +14,8 @@ import { resolvers } from './resolvers/index.ts';
 import { StockClient } from './stock-client.ts';
 import { OrdersStore } from './store.ts';
 
+export type { PaymentProvider, PaymentRequest } from './payments.ts';
+
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
 export interface OrdersServiceOptions {
