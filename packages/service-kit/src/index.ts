@@ -9,7 +9,7 @@ export * from './logger.ts';
 export * from './mongo.ts';
 export * from './pagination.ts';
 export * from './scalars.ts';
-export * from './lifecycle.ts';
+export * from './run-service.ts';
 export * from './authorization.ts';
 export * from './by-id-loader.ts';
 export * from './request-id.ts';
