@@ -1,9 +1,10 @@
 // Signing and verifying access tokens (users) and service tokens (service to service).
 import { randomUUID } from 'node:crypto';
-import { InspectFooter, PasetoError } from 'paseto';
+import { PasetoError } from 'paseto';
 import { v4 } from './protocol.ts';
 import type { KeyRing, SigningKey } from './keys.ts';
 import { isRole, type Identity, type Role } from './identity.ts';
+import { footerKeyId, footerOf } from './token-footer.ts';
 import { CLOCK_TOLERANCE_SECONDS, SERVICE_TOKEN, USER_TOKEN } from './token-policy.ts';
 
 /** Why a token was refused; the message is safe to show to the caller. */
@@ -29,11 +30,10 @@ async function sign(
   now: Date,
 ): Promise<IssuedToken> {
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-  const footer = new TextEncoder().encode(JSON.stringify({ kid: signer.kid }));
   const token = await v4.Sign(
     signer.key,
     { ...claims, jti: randomUUID(), exp: expiresAt.toISOString() },
-    { footer, now },
+    { footer: footerOf(signer.kid), now },
   );
   return { token, expiresAt };
 }
@@ -61,15 +61,9 @@ export function signServiceToken(signer: SigningKey, service: string, options: S
 }
 
 function keyIdOf(token: string): string {
-  let footer: unknown;
-  try {
-    footer = JSON.parse(new TextDecoder().decode(InspectFooter(token)));
-  } catch {
-    throw new TokenError('the token is malformed or names no key');
-  }
-  const kid = (footer as { kid?: unknown } | null)?.kid;
-  if (typeof kid !== 'string') throw new TokenError('the token names no key');
-  return kid;
+  const footer = footerKeyId(token);
+  if ('refusal' in footer) throw new TokenError(footer.refusal);
+  return footer.kid;
 }
 
 async function verify(
