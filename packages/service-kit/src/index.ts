@@ -1,4 +1,5 @@
-// Config, MongoDB, the GraphQL server bootstrap, errors and logging shared by the services.
+// Config, MongoDB, the GraphQL server bootstrap, errors and logging shared by the services, and the
+// facts more than one service must agree on (money, order lines, versioned inserts).
 export * from './config.ts';
 export * from './errors.ts';
 export * from './graphql-service.ts';
@@ -17,3 +18,7 @@ export * from './config-check.ts';
 export * from './client-ip.ts';
 export * from './rate-limits.ts';
 export * from './rate-limit-config.ts';
+export * from './money.ts';
+export * from './order-lines.ts';
+export * from './versioned-insert.ts';
+export * from './subgraph-service.ts';
