@@ -39,12 +39,12 @@ const config: CodegenConfig = {
       ProductConnection: '../resolvers/catalog.ts#CatalogPage',
     }),
     ...subgraph('orders', {
-      Order: '../store.ts#OrderDocument',
-      OrderItem: '../store.ts#OrderItemDocument',
-      OrderEvent: '../lifecycle/event-log.ts#OrderEventDocument',
+      Order: '../stores/orders.ts#OrderDocument',
+      OrderItem: '../stores/orders.ts#OrderItemDocument',
+      OrderEvent: '../stores/order-events.ts#OrderEventDocument',
       OrderConnection: '../resolvers/history.ts#OrderPage',
-      User: '../store.ts#BuyerRef',
-      Product: '../store.ts#ProductRef',
+      User: '../stores/orders.ts#BuyerRef',
+      Product: '../stores/orders.ts#ProductRef',
     }),
   },
 };

@@ -1,8 +1,8 @@
 // Who may read an order (its buyer, a seller of one of its items, or an ADMIN) and how they stand to it.
 import { hasRole, type Identity } from '@marketplace/auth';
 import { forbidden, requireUser } from '@marketplace/service-kit';
-import type { OrderParty } from './lifecycle/state-machine.ts';
-import type { OrderDocument } from './store.ts';
+import type { OrderParty } from './order-states/state-machine.ts';
+import type { OrderDocument } from './stores/orders.ts';
 
 export function orderParty(identity: Identity, order: OrderDocument): OrderParty {
   const user = requireUser(identity);

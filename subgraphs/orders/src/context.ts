@@ -2,13 +2,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Identity, TrustedKeys } from '@marketplace/auth';
 import { identityOf } from '@marketplace/service-kit';
-import type { IdempotencyClaims } from './idempotency.ts';
-import type { OrderEventLog } from './lifecycle/event-log.ts';
-import type { OrderLifecycle } from './lifecycle/transitions.ts';
+import type { IdempotencyClaims } from './stores/idempotency-claims.ts';
+import type { OrderEventLog } from './stores/order-events.ts';
+import type { OrderLifecycle } from './order-states/transitions.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { PaymentProvider } from './payments.ts';
 import type { StockClient } from './stock-client.ts';
-import type { OrdersStore } from './store.ts';
+import type { OrdersStore } from './stores/orders.ts';
 
 /** What lives as long as the service: stores, clients and the lifecycle built on them. */
 export interface OrdersDeps {

@@ -2,8 +2,8 @@
 import DataLoader from 'dataloader';
 import type { ObjectId } from 'mongodb';
 import { createByIdLoader } from '@marketplace/service-kit';
-import type { OrderEventDocument, OrderEventLog } from './lifecycle/event-log.ts';
-import type { OrderDocument, OrdersStore } from './store.ts';
+import type { OrderEventDocument, OrderEventLog } from './stores/order-events.ts';
+import type { OrderDocument, OrdersStore } from './stores/orders.ts';
 
 export interface Loaders {
   order: DataLoader<string, OrderDocument | null>;

@@ -1,6 +1,6 @@
 // Order arithmetic in integer minor units: line totals and the order total.
 import { badUserInput } from '@marketplace/service-kit';
-import type { Money } from './store.ts';
+import type { Money } from './stores/orders.ts';
 
 /** GraphQL's Int is 32-bit, so no amount a client reads may exceed it. */
 export const MAX_AMOUNT = 2 ** 31 - 1;

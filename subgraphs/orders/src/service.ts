@@ -6,13 +6,13 @@ import type { SigningKey, TrustedKeys } from '@marketplace/auth';
 import { mongoIsReachable, startGraphQLService, type Logger, type RunningServer } from '@marketplace/service-kit';
 import type { MongoClient } from 'mongodb';
 import { contextFactory } from './context.ts';
-import { IdempotencyClaims } from './idempotency.ts';
-import { OrderEventLog } from './lifecycle/event-log.ts';
-import { OrderLifecycle } from './lifecycle/transitions.ts';
+import { IdempotencyClaims } from './stores/idempotency-claims.ts';
+import { OrderEventLog } from './stores/order-events.ts';
+import { OrderLifecycle } from './order-states/transitions.ts';
 import { ApproveAllPayments, type PaymentProvider } from './payments.ts';
 import { resolvers } from './resolvers/index.ts';
 import { StockClient } from './stock-client.ts';
-import { OrdersStore } from './store.ts';
+import { OrdersStore } from './stores/orders.ts';
 
 export type { PaymentProvider, PaymentRequest } from './payments.ts';
 

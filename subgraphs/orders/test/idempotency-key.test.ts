@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../src/placement/once.ts';
+import { fingerprintOf } from '../src/idempotent-placement.ts';
 
 const A = 'a'.repeat(24);
 const B = 'b'.repeat(24);

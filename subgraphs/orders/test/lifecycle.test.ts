@@ -3,12 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
-import { IdempotencyClaims } from '../src/idempotency.ts';
-import { OrderEventLog } from '../src/lifecycle/event-log.ts';
-import type { OrderParty } from '../src/lifecycle/state-machine.ts';
-import { OrderLifecycle, TransitionRefusedError } from '../src/lifecycle/transitions.ts';
-import { placeOnce } from '../src/placement/once.ts';
-import { OrdersStore, type OrderDocument } from '../src/store.ts';
+import { IdempotencyClaims } from '../src/stores/idempotency-claims.ts';
+import { OrderEventLog } from '../src/stores/order-events.ts';
+import type { OrderParty } from '../src/order-states/state-machine.ts';
+import { OrderLifecycle, TransitionRefusedError } from '../src/order-states/transitions.ts';
+import { placeOnce } from '../src/idempotent-placement.ts';
+import { OrdersStore, type OrderDocument } from '../src/stores/orders.ts';
 
 let database: DatabaseHandle;
 let client: MongoClient;

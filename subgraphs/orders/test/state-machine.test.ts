@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actorRefusal, allowedTransitions, decide, type OrderAction, type OrderParty } from '../src/lifecycle/state-machine.ts';
-import type { OrderStatus } from '../src/store.ts';
+import { actorRefusal, allowedTransitions, decide, type OrderAction, type OrderParty } from '../src/order-states/state-machine.ts';
+import type { OrderStatus } from '../src/stores/orders.ts';
 
 const nobody: OrderParty = { isBuyer: false, sellsAnItem: false, sellsEveryItem: false, isAdmin: false };
 const PARTIES = {

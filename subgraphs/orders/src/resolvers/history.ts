@@ -3,7 +3,7 @@ import { countTotal, pageSize, parseId, toPage, type CountedPage } from '@market
 import type { OrderConnectionResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
 import { assertCanReadHistory } from '../access.ts';
 import type { Context } from '../context.ts';
-import type { OrderDocument, OrderOwner } from '../store.ts';
+import type { OrderDocument, OrderOwner } from '../stores/orders.ts';
 
 export type OrderPage = CountedPage<OrderDocument>;
 

@@ -2,7 +2,7 @@
 import { DateTime } from '@marketplace/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { OrderConnection, User } from './history.ts';
-import { lifecycleMutations } from './lifecycle.ts';
+import { lifecycleMutations } from './status-changes.ts';
 import { Order, OrderEvent, OrderItem, orderQueries } from './order.ts';
 import { placeOrder } from './place-order.ts';
 

@@ -3,7 +3,7 @@ import { parseId } from '@marketplace/service-kit';
 import type { OrderEventResolvers, OrderItemResolvers, OrderResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { assertCanReadOrder } from '../access.ts';
 import type { Context } from '../context.ts';
-import { placementEvent } from '../lifecycle/event-log.ts';
+import { placementEvent } from '../stores/order-events.ts';
 import { lineTotal } from '../pricing.ts';
 
 async function readableOrder(id: string, ctx: Context) {

@@ -3,10 +3,10 @@ import { ObjectId } from 'mongodb';
 import { badUserInput, parseId, requireUser } from '@marketplace/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { placeOnce } from '../placement/once.ts';
+import { placeOnce } from '../idempotent-placement.ts';
 import { orderTotal } from '../pricing.ts';
 import { StockUnavailableError } from '../stock-client.ts';
-import type { OrderDocument } from '../store.ts';
+import type { OrderDocument } from '../stores/orders.ts';
 
 const MAX_LINES = 100;
 const MAX_QUANTITY = 10_000;

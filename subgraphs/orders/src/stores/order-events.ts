@@ -6,7 +6,7 @@
 // the order document itself records it (see placementEvent).
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { ensureIndexes } from '@marketplace/service-kit';
-import type { OrderDocument, OrderStatus } from '../store.ts';
+import type { OrderDocument, OrderStatus } from './orders.ts';
 
 export interface OrderEventDocument {
   _id: string;

@@ -2,8 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ObjectId } from 'mongodb';
 import { conflict } from '@marketplace/service-kit';
-import type { IdempotencyClaim, IdempotencyClaims } from '../idempotency.ts';
-import type { OrderDocument, OrdersStore } from '../store.ts';
+import type { IdempotencyClaim, IdempotencyClaims } from './stores/idempotency-claims.ts';
+import type { OrderDocument, OrdersStore } from './stores/orders.ts';
 
 /** Longer than a stock call may take, so a retry outwaits a placement that is still going on. */
 const WAIT_MS = 20_000;

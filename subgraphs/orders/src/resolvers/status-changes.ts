@@ -4,9 +4,9 @@ import { appError, badUserInput, ErrorCode, forbidden, notFound, parseId, requir
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { assertCanReadOrder, orderParty } from '../access.ts';
 import type { Context } from '../context.ts';
-import { actorRefusal, type OrderAction, type OrderParty } from '../lifecycle/state-machine.ts';
-import { TransitionRefusedError, type TransitionDetails } from '../lifecycle/transitions.ts';
-import type { OrderDocument, OrderStatus } from '../store.ts';
+import { actorRefusal, type OrderAction, type OrderParty } from '../order-states/state-machine.ts';
+import { TransitionRefusedError, type TransitionDetails } from '../order-states/transitions.ts';
+import type { OrderDocument, OrderStatus } from '../stores/orders.ts';
 
 const MAX_TRACKING_NUMBER = 100;
 const MAX_REASON = 500;

@@ -1,5 +1,5 @@
 // The order lifecycle as data: which status each action leads from and to, and who may take it.
-import type { OrderStatus } from '../store.ts';
+import type { OrderStatus } from '../stores/orders.ts';
 
 export type OrderAction = 'pay' | 'ship' | 'deliver' | 'cancel';
 

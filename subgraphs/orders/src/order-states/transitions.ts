@@ -2,8 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectId } from 'mongodb';
 import { isDuplicateKeyError } from '@marketplace/service-kit';
-import type { OrderDocument, OrdersStore, OrderStatus } from '../store.ts';
-import { eventId, placementEvent, type OrderEventDocument, type OrderEventLog } from './event-log.ts';
+import type { OrderDocument, OrdersStore, OrderStatus } from '../stores/orders.ts';
+import { eventId, placementEvent, type OrderEventDocument, type OrderEventLog } from '../stores/order-events.ts';
 import { decide, type Decision, type OrderAction, type OrderParty } from './state-machine.ts';
 
 export class TransitionRefusedError extends Error {
