@@ -9,6 +9,8 @@ import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 import { createProduct, PLACE_ORDER, register, type Account } from '../harness/marketplace.ts';
 
 let sg: Supergraph;
+/** A service token as the orders service signs it for its stock calls: its real key, its name. */
+const serviceToken = async (service = 'orders') => (await signServiceToken(sg.serviceSigner, service)).token;
 let seller: Account;
 let alice: Account;
 let mallory: Account;
@@ -82,9 +84,9 @@ describe('tokens at the gateway', () => {
     expect(errorCodes(basic)).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('refuses a service token where a user token is expected', async () => {
-    const serviceSigner = await importSigningKey((await generatePaserkKeyPair()).secretKey);
-    await expectUnauthenticated((await signServiceToken(serviceSigner, 'orders')).token);
+  it('refuses the real service token where a user token is expected', async () => {
+    // The orders service's own key and the very call its stock client makes; products accepts it (see below).
+    await expectUnauthenticated(await serviceToken());
   });
 });
 
@@ -170,8 +172,11 @@ describe('subgraphs do not trust what a direct caller claims', () => {
 });
 
 describe('the internal stock mutations', () => {
-  const RESERVE = `mutation ($input: ReserveStockInput!) { reserveStock(input: $input) { id status } }`;
-  const input = () => ({ input: { reservationId: randomBytes(12).toString('hex'), items: [{ productId: product, quantity: 1 }] } });
+  const RESERVE = `mutation ($input: ReserveStockInput!) { reserveStock(input: $input) { id status items { productId quantity } } }`;
+  const RELEASE = 'mutation ($id: ID!) { releaseStock(reservationId: $id) { id status } }';
+  const reservation = () => randomBytes(12).toString('hex');
+  const input = (reservationId = reservation(), quantity = 1) => ({ input: { reservationId, items: [{ productId: product, quantity }] } });
+  const stock = async () => (await expectData(sg.url, 'query ($id: ID!) { product(id: $id) { stock } }', { id: product })).product.stock as number;
 
   it('are not in the public supergraph', async () => {
     const schema = await expectData(sg.url, '{ __schema { mutationType { fields { name } } types { name } } }');
@@ -180,18 +185,89 @@ describe('the internal stock mutations', () => {
     expect(mutations).not.toContain('reserveStock');
     expect(mutations).not.toContain('releaseStock');
     expect(schema.__schema.types.map((t: any) => t.name)).not.toContain('StockReservation');
-    const result = await graphql(sg.url, RESERVE, input(), { token: seller.token });
-    expect(result.data ?? null).toBeNull();
-    expect(new Set(errorCodes(result))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+    const asUser = await graphql(sg.url, RESERVE, input(), { token: seller.token });
+    expect(asUser.data ?? null).toBeNull();
+    expect(new Set(errorCodes(asUser))).toEqual(new Set(['GRAPHQL_VALIDATION_FAILED']));
+    // The gateway does not know the service key at all.
+    const asService = await graphql(sg.url, RESERVE, input(), { token: await serviceToken() });
+    expect(asService.status).toBe(401);
+    expect(errorCodes(asService)).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('refuse users and anonymous callers on the products subgraph itself', async () => {
+  it('take and give back stock for the orders service, called with its real service token on the products subgraph', async () => {
+    // Without this, the refusals below could be refusals of every caller.
+    const before = await stock();
+    const id = reservation();
+    const reserved = await graphql(sg.subgraphs.products, RESERVE, input(id, 2), { token: await serviceToken() });
+    expect(reserved.errors).toBeUndefined();
+    expect(reserved.data?.reserveStock).toEqual({ id, status: 'RESERVED', items: [{ productId: product, quantity: 2 }] });
+    expect(await stock()).toBe(before - 2);
+    const released = await graphql(sg.subgraphs.products, RELEASE, { id }, { token: await serviceToken() });
+    expect(released.errors).toBeUndefined();
+    expect(released.data?.releaseStock).toEqual({ id, status: 'RELEASED' });
+    expect(await stock()).toBe(before);
+  });
+
+  it('refuse valid user tokens (a seller, a buyer, an ADMIN), anonymous callers and other services on the products subgraph itself', async () => {
+    const before = await stock();
+    const adminToken = (await expectData(sg.url, 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', {
+      e: sg.admin.email,
+      p: sg.admin.password,
+    })).login.accessToken;
+    // A reservation the orders service really holds: a user must not be able to give it back either.
+    const held = reservation();
+    await expectData(sg.subgraphs.products, RESERVE, input(held), { token: await serviceToken() });
+    expect(await stock()).toBe(before - 1);
+
+    for (const token of [seller.token, alice.token, adminToken]) {
+      const reserve = await graphql(sg.subgraphs.products, RESERVE, input(), { token });
+      expect(errorCodes(reserve)).toEqual(['FORBIDDEN']);
+      expect(reserve.data ?? null).toBeNull();
+      const release = await graphql(sg.subgraphs.products, RELEASE, { id: held }, { token });
+      expect(errorCodes(release)).toEqual(['FORBIDDEN']);
+      expect(release.data ?? null).toBeNull();
+    }
+    // Signed with the trusted key, but naming a service that is not allowed to touch stock.
+    expect(errorCodes(await graphql(sg.subgraphs.products, RESERVE, input(), { token: await serviceToken('payments') }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await graphql(sg.subgraphs.products, RESERVE, input()))).toEqual(['UNAUTHENTICATED']);
-    const asUser = await graphql(sg.subgraphs.products, RESERVE, input(), { token: seller.token });
-    expect(errorCodes(asUser)).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await graphql(sg.subgraphs.products, RELEASE, { id: held }))).toEqual(['UNAUTHENTICATED']);
     const forged = await graphql(sg.subgraphs.products, RESERVE, input(), { headers: { 'x-service': 'orders', 'x-user-id': seller.id } });
     expect(errorCodes(forged)).toEqual(['UNAUTHENTICATED']);
-    const stock = await expectData(sg.url, 'query ($id: ID!) { product(id: $id) { stock } }', { id: product });
-    expect(stock.product.stock).toBe(9);
+    expect(await stock()).toBe(before - 1);
+
+    await expectData(sg.subgraphs.products, RELEASE, { id: held }, { token: await serviceToken() });
+    expect(await stock()).toBe(before);
+  });
+});
+
+describe('a service token cannot act as a user', () => {
+  const CREATE = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }';
+  const newProduct = () => ({ input: { title: `Service-made ${randomBytes(3).toString('hex')}`, description: 'x', price: { amount: 1, currency: 'EUR' }, stock: 1 } });
+  const ADJUST = 'mutation ($id: ID!) { adjustStock(id: $id, delta: 100) { stock } }';
+
+  async function expectRefused(url: string, query: string, variables: Record<string, unknown>) {
+    const result = await graphql(url, query, variables, { token: await serviceToken() });
+    expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
+    expect(Object.values(result.data ?? {}).filter((value) => value !== null)).toEqual([]);
+  }
+
+  it('through the gateway: me, placeOrder, createProduct', async () => {
+    await expectRefused(sg.url, ME, {});
+    await expectRefused(sg.url, PLACE_ORDER, { input: { items: [{ productId: product, quantity: 1 }] } });
+    await expectRefused(sg.url, CREATE, newProduct());
+  });
+
+  it('directly on each subgraph: me on users, placeOrder and orders on orders, createProduct and adjustStock on products', async () => {
+    const before = await expectData(sg.url, 'query ($id: ID!) { product(id: $id) { stock } }', { id: product });
+    await expectRefused(sg.subgraphs.users, ME, {});
+    await expectRefused(sg.subgraphs.orders, PLACE_ORDER, { input: { items: [{ productId: product, quantity: 1 }] } });
+    await expectRefused(sg.subgraphs.orders, 'query ($id: ID!) { order(id: $id) { id } }', { id: aliceOrder });
+    // Products trusts this key (for the stock operations), so here the rule itself is what refuses.
+    await expectRefused(sg.subgraphs.products, CREATE, newProduct());
+    await expectRefused(sg.subgraphs.products, ADJUST, { id: product });
+    const after = await expectData(sg.url, 'query ($id: ID!) { product(id: $id) { stock } }', { id: product });
+    expect(after).toEqual(before);
+    const listed = await expectData(sg.url, '{ products(filter: { search: "service-made" }) { totalCount } }');
+    expect(listed.products.totalCount).toBe(0);
   });
 });
