@@ -1,9 +1,10 @@
 // Placing an order at most once per idempotency key, however often or concurrently it is retried.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ObjectId } from 'mongodb';
-import { conflict } from '@marketplace/service-kit';
-import type { IdempotencyClaim, IdempotencyClaims } from './stores/idempotency-claims.ts';
-import type { OrderDocument, OrdersStore } from './stores/orders.ts';
+import { conflict, mergeLines, type OrderLine } from '@marketplace/service-kit';
+import type { IdempotencyClaim } from './stores/idempotency-claims.ts';
+import type { Stores } from './stores/index.ts';
+import type { OrderDocument } from './stores/orders.ts';
 
 /** Longer than a stock call may take, so a retry outwaits a placement that is still going on. */
 const WAIT_MS = 20_000;
@@ -14,14 +15,14 @@ const POLL_MS = 25;
 export interface OnceRequest {
   buyerId: ObjectId;
   key: string;
-  items: readonly { productId: string; quantity: number }[];
+  items: readonly OrderLine[];
 }
+
+type PlacementStores = Pick<Stores, 'claims' | 'orders'>;
 
 /** The lines merged per product and sorted, so the same basket always reads the same. */
 export function fingerprintOf(items: OnceRequest['items']): string {
-  const quantities = new Map<string, number>();
-  for (const { productId, quantity } of items) quantities.set(productId, (quantities.get(productId) ?? 0) + quantity);
-  return [...quantities].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, q]) => `${id}x${q}`).join(',');
+  return [...mergeLines(items)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, q]) => `${id}x${q}`).join(',');
 }
 
 /**
@@ -30,7 +31,7 @@ export function fingerprintOf(items: OnceRequest['items']): string {
  * request failed and freed the key, it claims the key itself.
  */
 export async function placeOnce(
-  deps: { claims: IdempotencyClaims; store: OrdersStore },
+  deps: PlacementStores,
   request: OnceRequest,
   place: (orderId: ObjectId) => Promise<OrderDocument>,
 ): Promise<OrderDocument> {
@@ -57,9 +58,9 @@ export async function placeOnce(
 }
 
 /** The claimed order once it exists, or null when its request gave the key up. */
-async function awaitOrder(deps: { claims: IdempotencyClaims; store: OrdersStore }, claim: IdempotencyClaim, deadline: number) {
+async function awaitOrder(deps: PlacementStores, claim: IdempotencyClaim, deadline: number) {
   while (Date.now() < deadline) {
-    const order = await deps.store.findById(claim.orderId);
+    const order = await deps.orders.findById(claim.orderId);
     if (order) return order;
     const current = await deps.claims.find(claim._id);
     if (!current || !current.orderId.equals(claim.orderId)) return null;

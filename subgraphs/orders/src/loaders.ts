@@ -2,8 +2,9 @@
 import DataLoader from 'dataloader';
 import type { ObjectId } from 'mongodb';
 import { createByIdLoader } from '@marketplace/service-kit';
-import type { OrderEventDocument, OrderEventLog } from './stores/order-events.ts';
-import type { OrderDocument, OrdersStore } from './stores/orders.ts';
+import type { Stores } from './stores/index.ts';
+import type { OrderEventDocument } from './stores/order-events.ts';
+import type { OrderDocument } from './stores/orders.ts';
 
 export interface Loaders {
   order: DataLoader<string, OrderDocument | null>;
@@ -11,9 +12,9 @@ export interface Loaders {
   events: DataLoader<ObjectId, OrderEventDocument[], string>;
 }
 
-export function createLoaders(store: OrdersStore, events: OrderEventLog): Loaders {
+export function createLoaders({ orders, events }: Stores): Loaders {
   return {
-    order: createByIdLoader((ids) => store.findByIds(ids)),
+    order: createByIdLoader((ids) => orders.findByIds(ids)),
     events: new DataLoader(
       async (orderIds) => {
         const byOrder = Map.groupBy(await events.forOrders(orderIds), (event) => event.orderId.toHexString());

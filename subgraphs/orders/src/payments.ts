@@ -1,5 +1,5 @@
 // Where an order's money is taken and given back; a real payment service plugs in here.
-import type { Money } from './stores/orders.ts';
+import type { Money } from '@marketplace/service-kit';
 
 export interface PaymentRequest {
   /** The order id: a provider must charge a reference at most once, however often it is asked. */

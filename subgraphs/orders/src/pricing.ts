@@ -1,9 +1,5 @@
 // Order arithmetic in integer minor units: line totals and the order total.
-import { badUserInput } from '@marketplace/service-kit';
-import type { Money } from './stores/orders.ts';
-
-/** GraphQL's Int is 32-bit, so no amount a client reads may exceed it. */
-export const MAX_AMOUNT = 2 ** 31 - 1;
+import { badUserInput, MAX_AMOUNT, type Money } from '@marketplace/service-kit';
 
 export function lineTotal(unitPrice: Money, quantity: number): Money {
   return { amount: unitPrice.amount * quantity, currency: unitPrice.currency };

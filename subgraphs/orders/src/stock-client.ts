@@ -1,7 +1,7 @@
 // Calls the products subgraph's internal stock operations, authenticated as the orders service.
 import { signServiceToken, type SigningKey } from '@marketplace/auth';
 import { appError, ErrorCode } from '@marketplace/service-kit';
-import type { Money } from './stores/orders.ts';
+import type { Money } from '@marketplace/service-kit';
 
 export interface ReservedLine {
   productId: string;

@@ -6,7 +6,7 @@ import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
 import { IdempotencyClaims } from '../src/stores/idempotency-claims.ts';
 import { OrderEventLog } from '../src/stores/order-events.ts';
 import type { OrderParty } from '../src/order-states/state-machine.ts';
-import { OrderLifecycle, TransitionRefusedError } from '../src/order-states/transitions.ts';
+import { OrderTransitions, TransitionRefusedError } from '../src/order-states/transitions.ts';
 import { placeOnce } from '../src/idempotent-placement.ts';
 import { OrdersStore, type OrderDocument } from '../src/stores/orders.ts';
 
@@ -15,7 +15,7 @@ let client: MongoClient;
 let db: Db;
 let store: OrdersStore;
 let events: OrderEventLog;
-let lifecycle: OrderLifecycle;
+let transitions: OrderTransitions;
 let claims: IdempotencyClaims;
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = client.db(`orders_${new ObjectId().toHexString()}`);
   store = new OrdersStore(db);
   events = new OrderEventLog(db);
-  lifecycle = new OrderLifecycle(store, events);
+  transitions = new OrderTransitions({ orders: store, events });
   claims = new IdempotencyClaims(db);
   await store.ensureIndexes();
   await events.ensureIndexes();
@@ -67,7 +67,7 @@ describe('start-up', () => {
 describe('transitions', () => {
   it('lets exactly one of 20 concurrent cancels in and refuses the rest from CANCELLED', async () => {
     const order = await store.insert(newOrder());
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => lifecycle.apply(order, 'cancel', buyer, { actorId })));
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => transitions.apply(order, 'cancel', buyer, { actorId })));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
       expect(outcome.reason).toBeInstanceOf(TransitionRefusedError);
@@ -79,7 +79,7 @@ describe('transitions', () => {
 
   it('keeps one gapless history when payments and cancels race, and the copy equals its end', async () => {
     const order = await store.insert(newOrder());
-    await Promise.allSettled(Array.from({ length: 20 }, (_, i) => lifecycle.apply(order, i % 2 ? 'cancel' : 'pay', buyer, { actorId })));
+    await Promise.allSettled(Array.from({ length: 20 }, (_, i) => transitions.apply(order, i % 2 ? 'cancel' : 'pay', buyer, { actorId })));
     const log = await events.forOrders([order._id]);
     expect(log.map((e) => e.sequence)).toEqual(log.map((_, i) => i + 1));
     expect([['CANCELLED'], ['PAID', 'CANCELLED']]).toContainEqual(log.map((e) => e.status));
@@ -89,11 +89,11 @@ describe('transitions', () => {
   it('repairs a stale copy on the order and carries the tracking number forward', async () => {
     const order = await store.insert(newOrder());
     const admin: OrderParty = { ...buyer, isBuyer: false, isAdmin: true };
-    await lifecycle.apply(order, 'pay', buyer, { actorId, paymentId: 'p-1' });
-    await lifecycle.apply(order, 'ship', admin, { actorId, trackingNumber: 'T-9' });
+    await transitions.apply(order, 'pay', buyer, { actorId, paymentId: 'p-1' });
+    await transitions.apply(order, 'ship', admin, { actorId, trackingNumber: 'T-9' });
     // As if a slow writer had put the PAID copy back over the SHIPPED one.
     await db.collection('orders').updateOne({ _id: order._id }, { $set: { status: 'PAID', statusSequence: 1, trackingNumber: null } });
-    const { order: delivered } = await lifecycle.apply(order, 'deliver', admin, { actorId });
+    const { order: delivered } = await transitions.apply(order, 'deliver', admin, { actorId });
     expect(delivered).toMatchObject({ status: 'DELIVERED', trackingNumber: 'T-9' });
     expect(await store.findById(order._id)).toMatchObject({ status: 'DELIVERED', statusSequence: 3, trackingNumber: 'T-9' });
     expect((await events.latest(order._id))?.trackingNumber).toBe('T-9');
@@ -111,13 +111,13 @@ describe('placing once per idempotency key', () => {
       await sleep(100);
       return store.insert(newOrder(orderId, buyerId));
     };
-    const orders = await Promise.all(Array.from({ length: 20 }, () => placeOnce({ claims, store }, { buyerId, key: 'k-1', items }, place)));
+    const orders = await Promise.all(Array.from({ length: 20 }, () => placeOnce({ claims, orders: store }, { buyerId, key: 'k-1', items }, place)));
     expect(placed).toBe(1);
     expect(new Set(orders.map((o) => o._id.toHexString())).size).toBe(1);
-    await expect(placeOnce({ claims, store }, { buyerId, key: 'k-1', items: [{ ...items[0]!, quantity: 3 }] }, place)).rejects.toMatchObject({
+    await expect(placeOnce({ claims, orders: store }, { buyerId, key: 'k-1', items: [{ ...items[0]!, quantity: 3 }] }, place)).rejects.toMatchObject({
       extensions: { code: 'CONFLICT' },
     });
-    const another = await placeOnce({ claims, store }, { buyerId: new ObjectId(), key: 'k-1', items }, place);
+    const another = await placeOnce({ claims, orders: store }, { buyerId: new ObjectId(), key: 'k-1', items }, place);
     expect(placed).toBe(2);
     expect(another._id.equals(orders[0]!._id)).toBe(false);
   });
@@ -127,8 +127,8 @@ describe('placing once per idempotency key', () => {
     const failing = async () => {
       throw new Error('out of stock');
     };
-    await expect(placeOnce({ claims, store }, { buyerId, key: 'k-2', items }, failing)).rejects.toThrow('out of stock');
-    const order = await placeOnce({ claims, store }, { buyerId, key: 'k-2', items }, (orderId) => store.insert(newOrder(orderId, buyerId)));
+    await expect(placeOnce({ claims, orders: store }, { buyerId, key: 'k-2', items }, failing)).rejects.toThrow('out of stock');
+    const order = await placeOnce({ claims, orders: store }, { buyerId, key: 'k-2', items }, (orderId) => store.insert(newOrder(orderId, buyerId)));
     expect(order.buyerId.equals(buyerId)).toBe(true);
   });
 });

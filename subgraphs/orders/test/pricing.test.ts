@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lineTotal, MAX_AMOUNT, orderTotal } from '../src/pricing.ts';
+import { MAX_AMOUNT } from '@marketplace/service-kit';
+import { lineTotal, orderTotal } from '../src/pricing.ts';
 
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 

@@ -1,9 +1,9 @@
-// Moves an order through its lifecycle, race-safely: the event log decides, the order keeps a copy.
-import { setTimeout as sleep } from 'node:timers/promises';
+// Moves an order from status to status, race-safely: the event log decides, the order keeps a copy.
 import type { ObjectId } from 'mongodb';
-import { isDuplicateKeyError } from '@marketplace/service-kit';
-import type { OrderDocument, OrdersStore, OrderStatus } from '../stores/orders.ts';
+import { insertNextVersion, settleCopy } from '@marketplace/service-kit';
+import type { Stores } from '../stores/index.ts';
 import { eventId, placementEvent, type OrderEventDocument, type OrderEventLog } from '../stores/order-events.ts';
+import type { OrderDocument, OrdersStore, OrderStatus } from '../stores/orders.ts';
 import { decide, type Decision, type OrderAction, type OrderParty } from './state-machine.ts';
 
 export class TransitionRefusedError extends Error {
@@ -30,13 +30,13 @@ export interface TransitionResult {
 
 const MAX_ATTEMPTS = 50;
 
-export class OrderLifecycle {
+export class OrderTransitions {
   readonly #orders: OrdersStore;
   readonly #events: OrderEventLog;
 
-  constructor(orders: OrdersStore, events: OrderEventLog) {
-    this.#orders = orders;
-    this.#events = events;
+  constructor(stores: Pick<Stores, 'orders' | 'events'>) {
+    this.#orders = stores.orders;
+    this.#events = stores.events;
   }
 
   /** The order's latest event, read from the log rather than the order's copy. */
@@ -56,49 +56,53 @@ export class OrderLifecycle {
    * order moved on to a status that forbids it) or tries again from the new state.
    */
   async apply(order: OrderDocument, action: OrderAction, party: OrderParty, details: TransitionDetails): Promise<TransitionResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const latest = await this.current(order);
-      const decision = decide(action, latest.status, party);
-      if (!decision.ok) throw new TransitionRefusedError(decision);
-      const sequence = latest.sequence + 1;
-      const event: OrderEventDocument = {
-        _id: eventId(order._id, sequence),
-        orderId: order._id,
-        sequence,
-        status: decision.to,
-        at: new Date(),
-        actorId: details.actorId,
-        note: details.note ?? null,
-        trackingNumber: details.trackingNumber ?? latest.trackingNumber,
-        ...(details.paymentId ? { paymentId: details.paymentId } : {}),
-      };
-      try {
-        await this.#events.append(event);
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        await sleep(Math.random() * Math.min(2 ** attempt, 20));
-        continue;
-      }
-      await this.#orders.copyStatus(order._id, copyOf(event));
-      await this.#settle(order._id);
-      const updated = { ...order, status: event.status, statusSequence: sequence, trackingNumber: event.trackingNumber, updatedAt: event.at };
-      return { order: updated, from: decision.from, event };
-    }
-    throw new Error(`order ${order._id.toHexString()} is changing too often; try again`);
+    const { entry: event, state: latest } = await insertNextVersion({
+      read: () => this.current(order),
+      next: (latest: OrderEventDocument) => eventAfter(order, latest, action, party, details),
+      insert: (event) => this.#events.append(event),
+      maxAttempts: MAX_ATTEMPTS,
+      contended: () => new Error(`order ${order._id.toHexString()} is changing too often; try again`),
+    });
+    await this.#orders.copyStatus(order._id, copyOf(event));
+    await this.#settle(order._id);
+    const updated = { ...order, status: event.status, statusSequence: event.sequence, trackingNumber: event.trackingNumber, updatedAt: event.at };
+    return { order: updated, from: latest.status, event };
   }
 
-  /**
-   * Brings the order's copy up to the latest event. A slow writer can put an older copy back
-   * where conditional updates are not atomic; every writer checks after writing, so the last one
-   * to finish leaves the copy equal to the log.
-   */
-  async #settle(orderId: ObjectId): Promise<void> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const [latest, order] = await Promise.all([this.#events.latest(orderId), this.#orders.findById(orderId)]);
-      if (!latest || !order || order.statusSequence >= latest.sequence) return;
-      await this.#orders.copyStatus(orderId, copyOf(latest));
-    }
+  /** Brings the order's copy up to the latest event (see settleCopy). */
+  #settle(orderId: ObjectId): Promise<void> {
+    return settleCopy({
+      read: async () => {
+        const [latest, order] = await Promise.all([this.#events.latest(orderId), this.#orders.findById(orderId)]);
+        return latest && order ? { latest, copied: order.statusSequence } : null;
+      },
+      version: (event) => event.sequence,
+      write: (event) => this.#orders.copyStatus(orderId, copyOf(event)),
+    });
   }
+}
+
+/** The event that takes the action after `latest`; throws TransitionRefusedError when it is not allowed from there. */
+function eventAfter(order: OrderDocument, latest: OrderEventDocument, action: OrderAction, party: OrderParty, details: TransitionDetails): OrderEventDocument {
+  const decision = decide(action, latest.status, party);
+  if (!decision.ok) throw new TransitionRefusedError(decision);
+  const sequence = latest.sequence + 1;
+  return {
+    _id: eventId(order._id, sequence),
+    orderId: order._id,
+    sequence,
+    status: decision.to,
+    at: new Date(),
+    actorId: details.actorId,
+    note: details.note ?? null,
+    trackingNumber: details.trackingNumber ?? latest.trackingNumber,
+    ...(details.paymentId ? { paymentId: details.paymentId } : {}),
+  };
+}
+
+/** Whether the action was refused because the order is already `status`. */
+export function refusedFrom(error: unknown, status: OrderStatus): boolean {
+  return error instanceof TransitionRefusedError && error.decision.refusal === 'status' && error.decision.from === status;
 }
 
 const copyOf = (event: OrderEventDocument) => ({

@@ -9,8 +9,8 @@ export type OrderPage = CountedPage<OrderDocument>;
 
 async function history(owner: OrderOwner, args: { first?: number | null; after?: string | null }, ctx: Context): Promise<OrderPage> {
   const size = pageSize(args.first);
-  const page = toPage(await ctx.store.page(owner, { after: args.after, size }), size);
-  return { ...page, count: () => ctx.store.count(owner) };
+  const page = toPage(await ctx.stores.orders.page(owner, { after: args.after, size }), size);
+  return { ...page, count: () => ctx.stores.orders.count(owner) };
 }
 
 export const User: UserResolvers = {

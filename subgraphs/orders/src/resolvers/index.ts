@@ -2,14 +2,14 @@
 import { DateTime } from '@marketplace/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { OrderConnection, User } from './history.ts';
-import { lifecycleMutations } from './status-changes.ts';
+import { statusChanges } from './status-changes.ts';
 import { Order, OrderEvent, OrderItem, orderQueries } from './order.ts';
 import { placeOrder } from './place-order.ts';
 
 export const resolvers: Resolvers = {
   DateTime,
   Query: orderQueries,
-  Mutation: { placeOrder, ...lifecycleMutations },
+  Mutation: { placeOrder, ...statusChanges },
   Order,
   OrderEvent,
   OrderItem,

@@ -1,13 +1,8 @@
 // The orders collection: its indexes, queries and the status copy kept on each order.
 import type { Collection, Db, Filter, ObjectId } from 'mongodb';
-import { afterCursorFilter, ensureIndexes, idsFilter, NEWEST_FIRST, type PageArgs } from '@marketplace/service-kit';
+import { afterCursorFilter, ensureIndexes, idsFilter, NEWEST_FIRST, type Money, type PageArgs } from '@marketplace/service-kit';
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
 
 /** A line as it was when the order was placed. */
 export interface OrderItemDocument {
@@ -86,7 +81,7 @@ export class OrdersStore {
 
   /**
    * Copies an event's state unless a later one is already here. Where conditional updates are
-   * not atomic a slow writer can still put an older copy back: OrderLifecycle settles after
+   * not atomic a slow writer can still put an older copy back: OrderTransitions settles after
    * writing, so the last writer leaves the copy equal to the log.
    */
   async copyStatus(id: ObjectId, copy: StatusCopy): Promise<void> {
