@@ -31,11 +31,11 @@ const config: CodegenConfig = {
   generates: {
     ...subgraph('users', { User: '../store.ts#UserDocument', UserConnection: '../resolvers/administration.ts#UserListing' }),
     ...subgraph('products', {
-      Product: '../store.ts#ProductDocument',
-      User: '../store.ts#SellerRef',
-      StockReservation: '../stock/reservations.ts#ReservationDocument',
-      ReservedItem: '../stock/reservations.ts#ReservedLine',
-      Category: '../categories-store.ts#CategoryDocument',
+      Product: '../stores/products.ts#ProductDocument',
+      User: '../stores/products.ts#SellerRef',
+      StockReservation: '../stores/stock-reservations.ts#ReservationDocument',
+      ReservedItem: '../stores/stock-reservations.ts#ReservedLine',
+      Category: '../stores/categories.ts#CategoryDocument',
       ProductConnection: '../resolvers/catalog.ts#CatalogPage',
     }),
     ...subgraph('orders', {

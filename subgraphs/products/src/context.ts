@@ -3,10 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Identity, TrustedKeys } from '@marketplace/auth';
 import { identityOf } from '@marketplace/service-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
-import type { StockLedger } from './stock/ledger.ts';
-import type { Reservations } from './stock/reservations.ts';
-import type { CategoriesStore } from './categories-store.ts';
-import type { ProductsStore } from './store.ts';
+import type { StockLedger } from './stores/stock-ledger.ts';
+import type { Reservations } from './stores/stock-reservations.ts';
+import type { CategoriesStore } from './stores/categories.ts';
+import type { ProductsStore } from './stores/products.ts';
 
 export interface Stores {
   products: ProductsStore;

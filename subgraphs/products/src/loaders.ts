@@ -1,8 +1,8 @@
 // Per-request DataLoaders: many products or categories by id in one query each.
 import type DataLoader from 'dataloader';
 import { createByIdLoader } from '@marketplace/service-kit';
-import type { CategoriesStore, CategoryDocument } from './categories-store.ts';
-import type { ProductDocument, ProductsStore } from './store.ts';
+import type { CategoriesStore, CategoryDocument } from './stores/categories.ts';
+import type { ProductDocument, ProductsStore } from './stores/products.ts';
 
 export interface Loaders {
   product: DataLoader<string, ProductDocument | null>;

@@ -7,10 +7,10 @@ import { mongoIsReachable, startGraphQLService, type Logger, type RunningServer 
 import type { MongoClient } from 'mongodb';
 import { contextFactory } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
-import { StockLedger } from './stock/ledger.ts';
-import { Reservations } from './stock/reservations.ts';
-import { CategoriesStore } from './categories-store.ts';
-import { ProductsStore } from './store.ts';
+import { StockLedger } from './stores/stock-ledger.ts';
+import { Reservations } from './stores/stock-reservations.ts';
+import { CategoriesStore } from './stores/categories.ts';
+import { ProductsStore } from './stores/products.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 

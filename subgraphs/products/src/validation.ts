@@ -1,6 +1,6 @@
 // Rules for listings: titles, descriptions, prices in minor units of ISO 4217 currencies, stock.
 import { badUserInput } from '@marketplace/service-kit';
-import type { Money } from './store.ts';
+import type { Money } from './stores/products.ts';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 export const MAX_STOCK = 1_000_000;

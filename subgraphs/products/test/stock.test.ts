@@ -2,9 +2,9 @@
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
-import { InsufficientStockError, StockLedger } from '../src/stock/ledger.ts';
-import { Reservations } from '../src/stock/reservations.ts';
-import { ProductsStore } from '../src/store.ts';
+import { InsufficientStockError, StockLedger } from '../src/stores/stock-ledger.ts';
+import { Reservations } from '../src/stores/stock-reservations.ts';
+import { ProductsStore } from '../src/stores/products.ts';
 
 let database: DatabaseHandle;
 let client: MongoClient;

@@ -2,9 +2,9 @@
 import { countTotal, pageSize, parseId, type CountedPage } from '@marketplace/service-kit';
 import type { Identity } from '@marketplace/auth';
 import type { ProductConnectionResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { and, encodeProductCursor, filterConditions, ordering, visibleTo, type ProductFilterInput, type ProductSort } from '../catalog-query.ts';
+import { and, encodeProductCursor, filterConditions, ordering, visibleTo, type ProductFilterInput, type ProductSort } from '../stores/catalog-query.ts';
 import type { Context } from '../context.ts';
-import type { ProductDocument } from '../store.ts';
+import type { ProductDocument } from '../stores/products.ts';
 
 export interface CatalogRequest {
   filter?: ProductFilterInput | null;

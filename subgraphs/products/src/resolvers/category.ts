@@ -1,7 +1,7 @@
 // Categories: the tree and its creation by ADMINs.
 import { badUserInput, conflict, parseId, requireAnyRole } from '@marketplace/service-kit';
 import type { CategoryResolvers, MutationResolvers } from '../__generated__/resolvers-types.ts';
-import { SlugTakenError } from '../categories-store.ts';
+import { SlugTakenError } from '../stores/categories.ts';
 import { words } from '../search-terms.ts';
 import { validateCategoryName, validateSlug } from '../validation.ts';
 

@@ -4,8 +4,8 @@ import { hasRole } from '@marketplace/auth';
 import { badUserInput, forbidden, notFound, parseId, requireAnyRole, requireUser } from '@marketplace/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Context } from '../context.ts';
-import { InsufficientStockError } from '../stock/ledger.ts';
-import type { ListingFields, ProductDocument } from '../store.ts';
+import { InsufficientStockError } from '../stores/stock-ledger.ts';
+import type { ListingFields, ProductDocument } from '../stores/products.ts';
 import { MAX_STOCK, validateAttributes, validateDescription, validateImages, validatePrice, validateStock, validateTitle } from '../validation.ts';
 
 async function categoryFields(ctx: Context, categoryId: string | null | undefined) {

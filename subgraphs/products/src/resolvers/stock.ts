@@ -1,8 +1,8 @@
 // Internal stock operations, reachable only by marketplace services (the orders service).
 import { badUserInput, insufficientStock, notFound, conflict, parseId, requireService } from '@marketplace/service-kit';
 import type { MutationResolvers, ReservedItemResolvers, StockReservationResolvers } from '../__generated__/resolvers-types.ts';
-import { InsufficientStockError, ReservationConflictError } from '../stock/reservations.ts';
-import type { ProductDocument } from '../store.ts';
+import { InsufficientStockError, ReservationConflictError } from '../stores/stock-reservations.ts';
+import type { ProductDocument } from '../stores/products.ts';
 
 const STOCK_CALLERS = ['orders'];
 const MAX_LINES = 100;

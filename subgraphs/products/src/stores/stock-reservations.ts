@@ -1,8 +1,8 @@
 // Stock held for an order: every item reserved or none, released at most once.
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { isDuplicateKeyError } from '@marketplace/service-kit';
-import type { Money, ProductDocument } from '../store.ts';
-import { InsufficientStockError, type StockLedger } from './ledger.ts';
+import type { Money, ProductDocument } from './products.ts';
+import { InsufficientStockError, type StockLedger } from './stock-ledger.ts';
 
 export interface ReservedLine {
   productId: ObjectId;

@@ -2,9 +2,9 @@
 import { ObjectId, type Filter, type Sort } from 'mongodb';
 import { hasRole, type Identity } from '@marketplace/auth';
 import { badUserInput, parseId } from '@marketplace/service-kit';
-import { attributeKey, words } from './search-terms.ts';
-import type { ProductDocument } from './store.ts';
-import { validateCurrency } from './validation.ts';
+import { attributeKey, words } from '../search-terms.ts';
+import type { ProductDocument } from './products.ts';
+import { validateCurrency } from '../validation.ts';
 
 export type ProductSort = 'NEWEST' | 'PRICE_ASC' | 'PRICE_DESC' | 'TITLE';
 

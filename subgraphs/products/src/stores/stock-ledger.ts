@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Db, ObjectId } from 'mongodb';
 import { isDuplicateKeyError } from '@marketplace/service-kit';
-import type { ProductDocument } from '../store.ts';
+import type { ProductDocument } from './products.ts';
 
 export interface StockEntry {
   _id: string;

@@ -1,7 +1,7 @@
 // The products service's catalog collection: listings, their indexes and queries.
 import type { Collection, Db, Filter, ObjectId, Sort } from 'mongodb';
 import { ensureIndexes, idsFilter } from '@marketplace/service-kit';
-import { attributeKey, searchTermsOf, titleKey } from './search-terms.ts';
+import { attributeKey, searchTermsOf, titleKey } from '../search-terms.ts';
 
 export interface Money {
   amount: number;
@@ -32,7 +32,7 @@ export interface ProductDocument {
   /** Normalized words of title, description and attribute values (multikey index). */
   searchTerms: string[];
   titleKey: string;
-  /** Units available, a copy of the stock ledger's latest entry (see stock/ledger.ts). */
+  /** Units available, a copy of the stock ledger's latest entry (see stock-ledger.ts). */
   stock: number;
   /** Version of the ledger entry `stock` was copied from. */
   stockVersion: number;
