@@ -1,29 +1,22 @@
-// Everything a products resolver needs, built once per request.
+// Everything a products resolver needs, built once per request: identity, loaders and stores.
 import type { IncomingMessage } from 'node:http';
 import type { Identity, TrustedKeys } from '@marketplace/auth';
 import { identityOf } from '@marketplace/service-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
-import type { StockLedger } from './stores/stock-ledger.ts';
-import type { Reservations } from './stores/stock-reservations.ts';
-import type { CategoriesStore } from './stores/categories.ts';
-import type { ProductsStore } from './stores/products.ts';
+import type { Stores } from './stores/index.ts';
 
-export interface Stores {
-  products: ProductsStore;
-  categories: CategoriesStore;
-  ledger: StockLedger;
-  reservations: Reservations;
+/** What lives as long as the service. */
+export interface ContextDeps {
+  keys: TrustedKeys;
+  stores: Stores;
 }
 
-export interface Context extends Stores {
+export interface Context {
   identity: Identity;
   loaders: Loaders;
+  stores: Stores;
 }
 
-export function contextFactory(stores: Stores, keys: TrustedKeys) {
-  return async (req: IncomingMessage): Promise<Context> => ({
-    ...stores,
-    identity: await identityOf(req, keys),
-    loaders: createLoaders(stores.products, stores.categories),
-  });
+export async function createContext(deps: ContextDeps, req: IncomingMessage): Promise<Context> {
+  return { identity: await identityOf(req, deps.keys), loaders: createLoaders(deps.stores), stores: deps.stores };
 }

@@ -1,6 +1,8 @@
-// Rules for listings: titles, descriptions, prices in minor units of ISO 4217 currencies, stock.
-import { badUserInput } from '@marketplace/service-kit';
-import type { Money } from './stores/products.ts';
+// Rules for what sellers and shoppers send: listings (titles, prices in minor units of ISO 4217
+// currencies, stock), categories, and catalog filters.
+import type { ObjectId } from 'mongodb';
+import { badUserInput, parseId, type Money } from '@marketplace/service-kit';
+import { attributeKey, words } from './search-terms.ts';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 export const MAX_STOCK = 1_000_000;
@@ -77,4 +79,63 @@ export function validateSlug(value: string): string {
     throw badUserInput(`slug "${value}" must be lower-case letters and digits separated by single dashes`, 'slug');
   }
   return slug;
+}
+
+export interface ProductFilterInput {
+  search?: string | null;
+  categoryId?: string | null;
+  sellerId?: string | null;
+  minPrice?: number | null;
+  maxPrice?: number | null;
+  currency?: string | null;
+  inStock?: boolean | null;
+  attributes?: readonly { name: string; value: string }[] | null;
+}
+
+/** A catalog filter once checked, in the terms the products store queries by. */
+export interface CatalogFilter {
+  /** Normalized search words, each of which a product must have. */
+  terms: string[];
+  categoryId?: ObjectId;
+  sellerId?: ObjectId;
+  minPrice?: number;
+  maxPrice?: number;
+  currency?: string;
+  inStock?: boolean;
+  /** Normalized "name=value" keys, each of which a product must have. */
+  attributeKeys: string[];
+}
+
+const MAX_SEARCH_WORDS = 20;
+
+function priceBound(value: number | null | undefined, field: string): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0) throw badUserInput(`${field} must be a non-negative integer in minor units`, field);
+  return value;
+}
+
+/** Checks a catalog filter; `categoryExists` tells whether a category id names a category. */
+export async function validateCatalogFilter(
+  filter: ProductFilterInput | null | undefined,
+  categoryExists: (id: string) => Promise<boolean>,
+): Promise<CatalogFilter> {
+  const checked: CatalogFilter = { terms: [], attributeKeys: [] };
+  if (!filter) return checked;
+  checked.terms = filter.search ? [...new Set(words(filter.search))] : [];
+  if (checked.terms.length > MAX_SEARCH_WORDS) throw badUserInput(`search can have at most ${MAX_SEARCH_WORDS} words`, 'search');
+  if (filter.categoryId) {
+    const categoryId = parseId(filter.categoryId, 'categoryId');
+    if (!(await categoryExists(categoryId.toHexString()))) throw badUserInput(`category ${filter.categoryId} does not exist`, 'categoryId');
+    checked.categoryId = categoryId;
+  }
+  if (filter.sellerId) checked.sellerId = parseId(filter.sellerId, 'sellerId');
+  const min = priceBound(filter.minPrice, 'minPrice');
+  const max = priceBound(filter.maxPrice, 'maxPrice');
+  if (min !== undefined && max !== undefined && min > max) throw badUserInput('minPrice must not be above maxPrice', 'minPrice');
+  if (min !== undefined) checked.minPrice = min;
+  if (max !== undefined) checked.maxPrice = max;
+  if (filter.currency) checked.currency = validateCurrency(filter.currency, 'currency');
+  if (filter.inStock === true || filter.inStock === false) checked.inStock = filter.inStock;
+  if (filter.attributes?.length) checked.attributeKeys = filter.attributes.map((a) => attributeKey(a.name, a.value));
+  return checked;
 }

@@ -1,10 +1,12 @@
 // Reading the catalog: one product, the filtered and sorted connection, and a seller's listings.
+import { ObjectId } from 'mongodb';
+import { hasRole, type Identity } from '@marketplace/auth';
 import { countTotal, pageSize, parseId, type CountedPage } from '@marketplace/service-kit';
-import type { Identity } from '@marketplace/auth';
 import type { ProductConnectionResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { and, encodeProductCursor, filterConditions, ordering, visibleTo, type ProductFilterInput, type ProductSort } from '../stores/catalog-query.ts';
 import type { Context } from '../context.ts';
+import { encodeProductCursor, type ProductSort, type Visibility } from '../stores/catalog-query.ts';
 import type { ProductDocument } from '../stores/products.ts';
+import { validateCatalogFilter, type ProductFilterInput } from '../validation.ts';
 
 export interface CatalogRequest {
   filter?: ProductFilterInput | null;
@@ -15,21 +17,24 @@ export interface CatalogRequest {
 
 export type CatalogPage = CountedPage<ProductDocument>;
 
+/** Which products the caller may list: active ones, plus their own archived ones; an ADMIN sees all. */
+function visibilityOf(identity: Identity): Visibility {
+  if (hasRole(identity, 'ADMIN')) return { all: true };
+  return identity.kind === 'user' ? { all: false, ownerId: new ObjectId(identity.userId) } : { all: false };
+}
+
 /** One page of the catalog as `identity` may see it. */
 export async function catalogPage(ctx: Context, identity: Identity, request: CatalogRequest): Promise<CatalogPage> {
   const sort = request.sort ?? 'NEWEST';
   const size = pageSize(request.first);
-  const conditions = [
-    visibleTo(identity),
-    ...(await filterConditions(request.filter, async (id) => (await ctx.loaders.category.load(id)) !== null)),
-  ];
-  const order = ordering(sort, request.after);
-  const docs = await ctx.products.find(and(order.after ? [...conditions, order.after] : conditions), order.sort, size + 1);
+  const filter = await validateCatalogFilter(request.filter, async (id) => (await ctx.loaders.category.load(id)) !== null);
+  const query = { visibility: visibilityOf(identity), filter };
+  const docs = await ctx.stores.products.catalogPage(query, { sort, after: request.after, size });
   const edges = docs.slice(0, size).map((node) => ({ cursor: encodeProductCursor(sort, node), node }));
   return {
     edges,
     pageInfo: { hasNextPage: docs.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-    count: () => ctx.products.count(and(conditions)),
+    count: () => ctx.stores.products.countCatalog(query),
   };
 }
 
@@ -38,6 +43,6 @@ export const ProductConnection: ProductConnectionResolvers = { totalCount: count
 export const catalogQueries: QueryResolvers = {
   product: (_parent, { id }, ctx) => ctx.loaders.product.load(parseId(id).toHexString()),
   products: (_parent, args, ctx) => catalogPage(ctx, ctx.identity, args),
-  categories: (_parent, _args, ctx) => ctx.categories.children(null),
-  category: (_parent, { slug }, ctx) => ctx.categories.findBySlug(slug.trim().toLowerCase()),
+  categories: (_parent, _args, ctx) => ctx.stores.categories.children(null),
+  category: (_parent, { slug }, ctx) => ctx.stores.categories.findBySlug(slug.trim().toLowerCase()),
 };

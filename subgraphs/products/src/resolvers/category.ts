@@ -9,7 +9,7 @@ export const Category: CategoryResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.category.load(ref.id),
   id: (category) => category._id.toHexString(),
   parent: (category, _args, ctx) => (category.parentId ? ctx.loaders.category.load(category.parentId.toHexString()) : null),
-  children: (category, _args, ctx) => ctx.categories.children(category._id),
+  children: (category, _args, ctx) => ctx.stores.categories.children(category._id),
 };
 
 export const categoryMutations: Pick<MutationResolvers, 'createCategory'> = {
@@ -20,7 +20,7 @@ export const categoryMutations: Pick<MutationResolvers, 'createCategory'> = {
     const parent = input.parentId ? await ctx.loaders.category.load(parseId(input.parentId, 'parentId').toHexString()) : null;
     if (input.parentId && !parent) throw badUserInput(`parent category ${input.parentId} does not exist`, 'parentId');
     try {
-      return await ctx.categories.insert({ name, slug, parent });
+      return await ctx.stores.categories.insert({ name, slug, parent });
     } catch (error) {
       if (error instanceof SlugTakenError) throw conflict(`a category with slug "${slug}" already exists`);
       throw error;

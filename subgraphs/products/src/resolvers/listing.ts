@@ -40,8 +40,8 @@ export const listingMutations: Pick<MutationResolvers, 'createProduct' | 'update
     };
     const stock = validateStock(input.stock);
     const _id = new ObjectId();
-    await ctx.ledger.open(_id, stock);
-    return ctx.products.insert({ _id, sellerId: new ObjectId(seller.userId), stock, ...fields });
+    await ctx.stores.ledger.open(_id, stock);
+    return ctx.stores.products.insert({ _id, sellerId: new ObjectId(seller.userId), stock, ...fields });
   },
 
   async updateProduct(_parent, { id, input }, ctx) {
@@ -54,7 +54,7 @@ export const listingMutations: Pick<MutationResolvers, 'createProduct' | 'update
       images: input.images ? validateImages(input.images) : product.images,
       ...(input.categoryId !== undefined ? await categoryFields(ctx, input.categoryId) : { categoryId: product.categoryId, categoryPath: product.categoryPath }),
     };
-    const updated = await ctx.products.updateListing(product._id, fields);
+    const updated = await ctx.stores.products.updateListing(product._id, fields);
     if (!updated) throw notFound(`product ${id} does not exist`);
     return updated;
   },
@@ -62,7 +62,7 @@ export const listingMutations: Pick<MutationResolvers, 'createProduct' | 'update
   async archiveProduct(_parent, { id }, ctx) {
     const product = await ownProduct(ctx, id);
     if (product.status === 'ARCHIVED') return product;
-    return (await ctx.products.setStatus(product._id, 'ARCHIVED')) ?? product;
+    return (await ctx.stores.products.setStatus(product._id, 'ARCHIVED')) ?? product;
   },
 
   async adjustStock(_parent, { id, delta }, ctx) {
@@ -71,9 +71,9 @@ export const listingMutations: Pick<MutationResolvers, 'createProduct' | 'update
       throw badUserInput(`delta must be a non-zero integer from -${MAX_STOCK} to ${MAX_STOCK}`, 'delta');
     }
     try {
-      const state = await ctx.ledger.apply(product._id, delta, `adjust:${requireUser(ctx.identity).userId}`);
+      const state = await ctx.stores.ledger.apply(product._id, delta, `adjust:${requireUser(ctx.identity).userId}`);
       if (state.available > MAX_STOCK) {
-        await ctx.ledger.apply(product._id, -delta, 'adjust:undo');
+        await ctx.stores.ledger.apply(product._id, -delta, 'adjust:undo');
         throw badUserInput(`stock must stay at most ${MAX_STOCK}`, 'delta');
       }
     } catch (error) {
@@ -82,6 +82,6 @@ export const listingMutations: Pick<MutationResolvers, 'createProduct' | 'update
       }
       throw error;
     }
-    return (await ctx.products.findByIds([product._id]))[0] ?? product;
+    return (await ctx.stores.products.findByIds([product._id]))[0] ?? product;
   },
 };

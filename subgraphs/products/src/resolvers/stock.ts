@@ -1,32 +1,16 @@
 // Internal stock operations, reachable only by marketplace services (the orders service).
-import { badUserInput, insufficientStock, notFound, conflict, parseId, requireService } from '@marketplace/service-kit';
+import { badUserInput, conflict, insufficientStock, mergeLines, notFound, requireService, validateOrderLines } from '@marketplace/service-kit';
 import type { MutationResolvers, ReservedItemResolvers, StockReservationResolvers } from '../__generated__/resolvers-types.ts';
 import { InsufficientStockError, ReservationConflictError } from '../stores/stock-reservations.ts';
 import type { ProductDocument } from '../stores/products.ts';
 
 const STOCK_CALLERS = ['orders'];
-const MAX_LINES = 100;
-const MAX_QUANTITY = 10_000;
-
-function mergeLines(items: readonly { productId: string; quantity: number }[]): Map<string, number> {
-  if (items.length === 0) throw badUserInput('items must not be empty', 'items');
-  if (items.length > MAX_LINES) throw badUserInput(`at most ${MAX_LINES} items can be reserved at once`, 'items');
-  const quantities = new Map<string, number>();
-  for (const { productId, quantity } of items) {
-    const id = parseId(productId, 'productId').toHexString();
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-      throw badUserInput(`quantity must be an integer from 1 to ${MAX_QUANTITY}`, 'quantity');
-    }
-    quantities.set(id, (quantities.get(id) ?? 0) + quantity);
-  }
-  return quantities;
-}
 
 export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'releaseStock'> = {
   async reserveStock(_parent, { input }, ctx) {
     requireService(ctx.identity, STOCK_CALLERS);
     if (input.reservationId.trim() === '') throw badUserInput('reservationId must not be empty', 'reservationId');
-    const quantities = mergeLines(input.items);
+    const quantities = mergeLines(validateOrderLines(input.items));
     const ids = [...quantities.keys()].sort();
     const products = await ctx.loaders.product.loadMany(ids);
     const lines = products.map((product, i) => {
@@ -39,7 +23,7 @@ export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'releaseSt
       throw badUserInput(`all items must share one currency; these are priced in ${[...currencies].sort().join(', ')}`, 'items');
     }
     try {
-      return await ctx.reservations.reserve(input.reservationId, lines);
+      return await ctx.stores.reservations.reserve(input.reservationId, lines);
     } catch (error) {
       if (error instanceof InsufficientStockError) {
         const line = lines.find(({ product }) => product._id.equals(error.productId))!;
@@ -55,7 +39,7 @@ export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'releaseSt
 
   async releaseStock(_parent, { reservationId }, ctx) {
     requireService(ctx.identity, STOCK_CALLERS);
-    const released = await ctx.reservations.release(reservationId);
+    const released = await ctx.stores.reservations.release(reservationId);
     if (!released) throw notFound(`reservation ${reservationId} does not exist`);
     return released;
   },

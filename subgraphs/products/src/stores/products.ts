@@ -1,12 +1,8 @@
 // The products service's catalog collection: listings, their indexes and queries.
-import type { Collection, Db, Filter, ObjectId, Sort } from 'mongodb';
-import { ensureIndexes, idsFilter } from '@marketplace/service-kit';
+import type { Collection, Db, ObjectId } from 'mongodb';
+import { ensureIndexes, idsFilter, type Money } from '@marketplace/service-kit';
 import { attributeKey, searchTermsOf, titleKey } from '../search-terms.ts';
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
+import { catalogFilter, catalogPageQuery, type CatalogQuery, type ProductSort } from './catalog-query.ts';
 
 export interface Attribute {
   name: string;
@@ -105,12 +101,13 @@ export class ProductsStore {
     return this.products.findOneAndUpdate({ _id: id }, { $set: { status, updatedAt: new Date() } }, { returnDocument: 'after' });
   }
 
-  /** Up to `limit` products matching `filter` in `sort` order. */
-  find(filter: Filter<ProductDocument>, sort: Sort, limit: number): Promise<ProductDocument[]> {
-    return this.products.find(filter).sort(sort).limit(limit).toArray();
+  /** Up to size + 1 products the query matches after the cursor, in `sort` order. */
+  catalogPage(query: CatalogQuery, page: { sort: ProductSort; after?: string | null; size: number }): Promise<ProductDocument[]> {
+    const { filter, sort } = catalogPageQuery(query, page.sort, page.after);
+    return this.products.find(filter).sort(sort).limit(page.size + 1).toArray();
   }
 
-  count(filter: Filter<ProductDocument>): Promise<number> {
-    return this.products.countDocuments(filter);
+  countCatalog(query: CatalogQuery): Promise<number> {
+    return this.products.countDocuments(catalogFilter(query));
   }
 }

@@ -5,9 +5,8 @@
 // the latest entry and tries again. That holds on any MongoDB-compatible server, including ones
 // whose conditional updates are not atomic. The product document keeps a copy of the latest
 // entry (stock, stockVersion) for reads and filters; the ledger is the truth.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { isDuplicateKeyError } from '@marketplace/service-kit';
+import { insertNextVersion, settleCopy } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 
 export interface StockEntry {
@@ -59,29 +58,35 @@ export class StockLedger {
 
   /** Adds `delta` (negative to take stock) and returns the new state; never goes below zero. */
   async apply(productId: ObjectId, delta: number, reason: string): Promise<StockState> {
-    let state = await this.#cached(productId);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (state.available + delta < 0) {
-        const newer = await this.#latestAfter(productId, state.version);
-        if (!newer) throw new InsufficientStockError(productId, state.available);
-        state = newer;
-        continue;
-      }
-      const entry = this.#entry(productId, state, delta, reason);
-      try {
-        await this.#entries.insertOne(entry);
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        state = (await this.#latestAfter(productId, state.version)) ?? state;
-        await sleep(Math.random() * Math.min(2 ** attempt, 20));
-        continue;
-      }
-      const next = { version: entry.version, available: entry.availableAfter };
-      await this.#copyToProduct(productId, next);
-      await this.#settle(productId);
-      return next;
+    const { entry } = await insertNextVersion({
+      read: (lost: StockState | undefined) => this.#stateToChange(productId, delta, lost),
+      next: (state) => {
+        if (state.available + delta < 0) throw new InsufficientStockError(productId, state.available);
+        return this.#entry(productId, state, delta, reason);
+      },
+      insert: (entry) => this.#entries.insertOne(entry),
+      maxAttempts: MAX_ATTEMPTS,
+      contended: () => new Error(`stock of product ${productId.toHexString()} is too contended; try again`),
+    });
+    const next = { version: entry.version, available: entry.availableAfter };
+    await this.#copyToProduct(productId, next);
+    await this.#settle(productId);
+    return next;
+  }
+
+  /**
+   * The state to build the change on: the product's copy at first, the ledger's newer entry after
+   * losing a race. A state too low for the change is looked up again in the ledger, which may have
+   * moved on from the copy; only the latest entry can refuse it.
+   */
+  async #stateToChange(productId: ObjectId, delta: number, lost: StockState | undefined): Promise<StockState> {
+    let state = lost ? ((await this.#latestAfter(productId, lost.version)) ?? lost) : await this.#cached(productId);
+    while (state.available + delta < 0) {
+      const newer = await this.#latestAfter(productId, state.version);
+      if (!newer) break;
+      state = newer;
     }
-    throw new Error(`stock of product ${productId.toHexString()} is too contended; try again`);
+    return state;
   }
 
   #entry(productId: ObjectId, from: StockState, delta: number, reason: string): StockEntry {
@@ -100,18 +105,17 @@ export class StockLedger {
     return latest ? { version: latest.version, available: latest.availableAfter } : null;
   }
 
-  /**
-   * Brings the product's copy up to the latest entry. Servers whose conditional updates are not
-   * atomic can let a slow writer put an older copy back; every writer checks after writing, so
-   * the last one to finish leaves the copy equal to the ledger.
-   */
-  async #settle(productId: ObjectId): Promise<void> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const latest = await this.#latestAfter(productId, -1);
-      const cached = await this.#cached(productId);
-      if (!latest || cached.version >= latest.version) return;
-      await this.#copyToProduct(productId, latest);
-    }
+  /** Brings the product's copy up to the latest entry (see settleCopy). */
+  #settle(productId: ObjectId): Promise<void> {
+    return settleCopy({
+      read: async () => {
+        const latest = await this.#latestAfter(productId, -1);
+        const cached = await this.#cached(productId);
+        return latest ? { latest, copied: cached.version } : null;
+      },
+      version: (state) => state.version,
+      write: (state) => this.#copyToProduct(productId, state),
+    });
   }
 
   /** The copy only moves forward where updates are atomic; see #settle for where they are not. */

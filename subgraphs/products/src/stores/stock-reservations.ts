@@ -1,7 +1,7 @@
 // Stock held for an order: every item reserved or none, released at most once.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { isDuplicateKeyError } from '@marketplace/service-kit';
-import type { Money, ProductDocument } from './products.ts';
+import { isDuplicateKeyError, type Money } from '@marketplace/service-kit';
+import type { ProductDocument } from './products.ts';
 import { InsufficientStockError, type StockLedger } from './stock-ledger.ts';
 
 export interface ReservedLine {
