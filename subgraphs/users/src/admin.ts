@@ -1,7 +1,7 @@
 // Creates (or promotes) the first ADMIN from ADMIN_EMAIL / ADMIN_PASSWORD at start-up.
 import { readSecret, type Env, type Logger } from '@marketplace/service-kit';
 import { hashPassword } from './passwords.ts';
-import type { UsersStore } from './store.ts';
+import type { UsersStore } from './stores/users.ts';
 import { normalizeEmail, validateName, validatePassword } from './validation.ts';
 
 export async function ensureAdmin(store: UsersStore, env: Env, logger: Logger): Promise<void> {

@@ -4,7 +4,7 @@ import type { Identity, SigningKey, TrustedKeys } from '@marketplace/auth';
 import { clientIpOf, identityOf, type TrustProxy } from '@marketplace/service-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
-import type { UsersStore } from './store.ts';
+import type { UsersStore } from './stores/users.ts';
 
 export interface Context {
   identity: Identity;

@@ -1,7 +1,7 @@
 // Per-request DataLoaders: many users by id in one query.
 import type DataLoader from 'dataloader';
 import { createByIdLoader } from '@marketplace/service-kit';
-import type { UserDocument, UsersStore } from './store.ts';
+import type { UserDocument, UsersStore } from './stores/users.ts';
 
 export interface Loaders {
   user: DataLoader<string, UserDocument | null>;

@@ -2,7 +2,7 @@
 import { ObjectId } from 'mongodb';
 import { ROLES, type Identity, type Role } from '@marketplace/auth';
 import { badUserInput, conflict, forbidden, notFound, requireAnyRole } from '@marketplace/service-kit';
-import type { UserDocument, UsersStore } from './store.ts';
+import type { UserDocument, UsersStore } from './stores/users.ts';
 
 export type RoleStore = Pick<UsersStore, 'findById' | 'replaceRoles'>;
 

@@ -21,7 +21,7 @@ import { ensureAdmin } from './admin.ts';
 import { contextFactory } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
-import { UsersStore } from './store.ts';
+import { UsersStore } from './stores/users.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 

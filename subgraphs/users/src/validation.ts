@@ -1,7 +1,7 @@
 // Rules for what users may type: emails, names and passwords.
 import { z } from 'zod';
 import { badUserInput } from '@marketplace/service-kit';
-import type { ProfileChanges } from './store.ts';
+import type { ProfileChanges } from './stores/users.ts';
 
 const email = z.email({ message: 'email must be a valid email address' }).max(254, 'email is too long');
 

@@ -3,7 +3,7 @@ import { ObjectId } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { Identity, Role } from '@marketplace/auth';
 import { changeRoles, normalizeRoles, requireAdmin, type RoleStore } from '../src/roles.ts';
-import type { UserDocument } from '../src/store.ts';
+import type { UserDocument } from '../src/stores/users.ts';
 
 /** An in-memory stand-in for the users collection; `onReplace` runs right after each write. */
 function fakeStore(users: UserDocument[], onReplace?: (id: ObjectId) => void) {

@@ -2,7 +2,7 @@
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
-import { EmailTakenError, UsersStore } from '../src/store.ts';
+import { EmailTakenError, UsersStore } from '../src/stores/users.ts';
 
 let database: DatabaseHandle;
 let client: MongoClient;

@@ -3,7 +3,7 @@ import { ObjectId } from 'mongodb';
 import { badUserInput, conflict, notFound, requireUser } from '@marketplace/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
-import { EmailTakenError } from '../store.ts';
+import { EmailTakenError } from '../stores/users.ts';
 import { validatePassword, validateProfileChanges } from '../validation.ts';
 
 export const accountMutations: Pick<MutationResolvers, 'updateProfile' | 'changePassword'> = {

@@ -2,7 +2,7 @@
 import { countTotal, pageSize, parseId, toPage, type CountedPage } from '@marketplace/service-kit';
 import type { MutationResolvers, QueryResolvers, UserConnectionResolvers } from '../__generated__/resolvers-types.ts';
 import { changeRoles, requireAdmin } from '../roles.ts';
-import type { UserDocument } from '../store.ts';
+import type { UserDocument } from '../stores/users.ts';
 
 export type UserListing = CountedPage<UserDocument>;
 

@@ -1,7 +1,7 @@
 // Issues the access token returned by register and login.
 import { signAccessToken } from '@marketplace/auth';
 import type { Context } from '../context.ts';
-import type { UserDocument } from '../store.ts';
+import type { UserDocument } from '../stores/users.ts';
 
 export async function authPayload(ctx: Context, user: UserDocument) {
   const { token, expiresAt } = await signAccessToken(

@@ -3,7 +3,7 @@ import { DateTime } from '@marketplace/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
 import { accountMutations } from './account.ts';
 import { administrationMutations, administrationQueries, UserConnection } from './administration.ts';
-import { Mutation } from './mutation.ts';
+import { Mutation } from './sign-in.ts';
 import { User } from './user.ts';
 
 export const resolvers: Resolvers = {

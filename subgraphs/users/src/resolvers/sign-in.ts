@@ -2,7 +2,7 @@
 import { conflict, badUserInput, unauthenticated } from '@marketplace/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
-import { EmailTakenError } from '../store.ts';
+import { EmailTakenError } from '../stores/users.ts';
 import { normalizeEmail, validateName, validatePassword } from '../validation.ts';
 import { authPayload } from './auth-payload.ts';
 
