@@ -1,39 +1,40 @@
-// Everything a users resolver needs, built once per request.
+// Everything a users resolver needs, built once per request: identity, loaders, stores, and what signs people in.
 import type { IncomingMessage } from 'node:http';
 import type { Identity, SigningKey, TrustedKeys } from '@marketplace/auth';
 import { clientIpOf, identityOf, type TrustProxy } from '@marketplace/service-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
-import type { UsersStore } from './stores/users.ts';
+import type { Stores } from './stores/index.ts';
 
-export interface Context {
-  identity: Identity;
-  /** The caller's address: the socket's, or what a trusted proxy (the router) says in X-Forwarded-For. */
-  clientIp: string;
-  store: UsersStore;
-  loaders: Loaders;
-  signer: SigningKey;
-  tokenTtlSeconds: number;
-  signInThrottle: SignInThrottle;
-}
-
+/** What lives as long as the service. */
 export interface ContextDeps {
-  store: UsersStore;
   keys: TrustedKeys;
+  stores: Stores;
   signer: SigningKey;
   tokenTtlSeconds: number;
   signInThrottle: SignInThrottle;
   trustProxy: TrustProxy;
 }
 
-export function contextFactory(deps: ContextDeps) {
-  return async (req: IncomingMessage): Promise<Context> => ({
+export interface Context {
+  identity: Identity;
+  loaders: Loaders;
+  stores: Stores;
+  /** The caller's address: the socket's, or what a trusted proxy (the router) says in X-Forwarded-For. */
+  clientIp: string;
+  signer: SigningKey;
+  tokenTtlSeconds: number;
+  signInThrottle: SignInThrottle;
+}
+
+export async function createContext(deps: ContextDeps, req: IncomingMessage): Promise<Context> {
+  return {
     identity: await identityOf(req, deps.keys),
+    loaders: createLoaders(deps.stores),
+    stores: deps.stores,
     clientIp: clientIpOf(req, deps.trustProxy),
-    store: deps.store,
-    loaders: createLoaders(deps.store),
     signer: deps.signer,
     tokenTtlSeconds: deps.tokenTtlSeconds,
     signInThrottle: deps.signInThrottle,
-  });
+  };
 }

@@ -1,12 +1,13 @@
 // Per-request DataLoaders: many users by id in one query.
 import type DataLoader from 'dataloader';
 import { createByIdLoader } from '@marketplace/service-kit';
-import type { UserDocument, UsersStore } from './stores/users.ts';
+import type { Stores } from './stores/index.ts';
+import type { UserDocument } from './stores/users.ts';
 
 export interface Loaders {
   user: DataLoader<string, UserDocument | null>;
 }
 
-export function createLoaders(store: UsersStore): Loaders {
-  return { user: createByIdLoader((ids) => store.findByIds(ids)) };
+export function createLoaders({ users }: Stores): Loaders {
+  return { user: createByIdLoader((ids) => users.findByIds(ids)) };
 }

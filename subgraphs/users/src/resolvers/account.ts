@@ -1,10 +1,14 @@
-// What a signed-in user changes about their own account: profile and password.
+// A signed-in user's own account: reading it, changing its profile and password.
 import { ObjectId } from 'mongodb';
 import { badUserInput, conflict, notFound, requireUser } from '@marketplace/service-kit';
-import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import type { MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { EmailTakenError } from '../stores/users.ts';
 import { validatePassword, validateProfileChanges } from '../validation.ts';
+
+export const accountQueries: Pick<QueryResolvers, 'me'> = {
+  me: (_parent, _args, { identity, loaders }) => (identity.kind === 'user' ? loaders.user.load(identity.userId) : null),
+};
 
 export const accountMutations: Pick<MutationResolvers, 'updateProfile' | 'changePassword'> = {
   async updateProfile(_parent, { input }, ctx) {
@@ -12,7 +16,7 @@ export const accountMutations: Pick<MutationResolvers, 'updateProfile' | 'change
     const changes = validateProfileChanges(input);
     let user;
     try {
-      user = await ctx.store.updateProfile(id, changes);
+      user = await ctx.stores.users.updateProfile(id, changes);
     } catch (error) {
       if (error instanceof EmailTakenError) throw conflict('an account with this email already exists');
       throw error;
@@ -25,12 +29,12 @@ export const accountMutations: Pick<MutationResolvers, 'updateProfile' | 'change
   async changePassword(_parent, { currentPassword, newPassword }, ctx) {
     const id = new ObjectId(requireUser(ctx.identity).userId);
     validatePassword(newPassword, 'newPassword');
-    const user = await ctx.store.findById(id);
+    const user = await ctx.stores.users.findById(id);
     if (!(await verifyPassword(user?.passwordHash, currentPassword)) || !user) {
       throw badUserInput('currentPassword is wrong', 'currentPassword');
     }
     if (newPassword === currentPassword) throw badUserInput('newPassword must differ from the current password', 'newPassword');
-    if (!(await ctx.store.setPasswordHash(id, await hashPassword(newPassword)))) throw notFound('your account no longer exists');
+    if (!(await ctx.stores.users.setPasswordHash(id, await hashPassword(newPassword)))) throw notFound('your account no longer exists');
     return true;
   },
 };

@@ -8,16 +8,16 @@ export type UserListing = CountedPage<UserDocument>;
 
 export const administrationQueries: Pick<QueryResolvers, 'users'> = {
   async users(_parent, { first, after, role }, ctx) {
-    await requireAdmin(ctx.identity, ctx.store, 'list users');
+    await requireAdmin(ctx.identity, ctx.stores.users, 'list users');
     const size = pageSize(first);
-    return { ...toPage(await ctx.store.page({ role, after, size }), size), count: () => ctx.store.count({ role }) };
+    return { ...toPage(await ctx.stores.users.page({ role, after, size }), size), count: () => ctx.stores.users.count({ role }) };
   },
 };
 
 export const administrationMutations: Pick<MutationResolvers, 'setRoles'> = {
   async setRoles(_parent, { userId, roles }, ctx) {
-    const callerId = await requireAdmin(ctx.identity, ctx.store, 'change roles');
-    const user = await changeRoles(ctx.store, callerId, parseId(userId, 'userId'), roles);
+    const callerId = await requireAdmin(ctx.identity, ctx.stores.users, 'change roles');
+    const user = await changeRoles(ctx.stores, callerId, parseId(userId, 'userId'), roles);
     // Later fields of this request must not see the roles the loader may have cached before.
     const key = user._id.toHexString();
     ctx.loaders.user.clear(key).prime(key, user);

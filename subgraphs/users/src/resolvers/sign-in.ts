@@ -1,12 +1,22 @@
-// register and login, both throttled (sign-in-throttle.ts).
+// register and login, both throttled (sign-in-throttle.ts), and the access token they answer with.
+import { signAccessToken } from '@marketplace/auth';
 import { conflict, badUserInput, unauthenticated } from '@marketplace/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
+import type { Context } from '../context.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
-import { EmailTakenError } from '../stores/users.ts';
+import { EmailTakenError, type UserDocument } from '../stores/users.ts';
 import { normalizeEmail, validateName, validatePassword } from '../validation.ts';
-import { authPayload } from './auth-payload.ts';
 
-export const Mutation: MutationResolvers = {
+async function authPayload(ctx: Context, user: UserDocument) {
+  const { token, expiresAt } = await signAccessToken(
+    ctx.signer,
+    { userId: user._id.toHexString(), roles: user.roles },
+    { ttlSeconds: ctx.tokenTtlSeconds },
+  );
+  return { accessToken: token, expiresAt, user };
+}
+
+export const signInMutations: Pick<MutationResolvers, 'register' | 'login'> = {
   async register(_parent, { input }, ctx) {
     const email = normalizeEmail(input.email);
     const name = validateName(input.name);
@@ -15,7 +25,7 @@ export const Mutation: MutationResolvers = {
     if (role === 'ADMIN') throw badUserInput('role ADMIN cannot be chosen at registration', 'role');
     await ctx.signInThrottle.beforeRegister(ctx.clientIp);
     try {
-      const user = await ctx.store.insert({ email, name, roles: [role], passwordHash: await hashPassword(password) });
+      const user = await ctx.stores.users.insert({ email, name, roles: [role], passwordHash: await hashPassword(password) });
       return authPayload(ctx, user);
     } catch (error) {
       if (error instanceof EmailTakenError) throw conflict('an account with this email already exists');
@@ -26,7 +36,7 @@ export const Mutation: MutationResolvers = {
   async login(_parent, { email, password }, ctx) {
     const attempt = { email: email.trim().toLowerCase(), clientIp: ctx.clientIp };
     await ctx.signInThrottle.beforeLogin(attempt);
-    const user = await ctx.store.findByEmail(attempt.email);
+    const user = await ctx.stores.users.findByEmail(attempt.email);
     if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
       await ctx.signInThrottle.loginFailed(attempt);
       throw unauthenticated('the email or password is wrong');
