@@ -1,5 +1,5 @@
 // The catalog through the gateway: categories, rich listings, search and filters, seller controls.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { errorCodes, expectData, graphql } from '@marketplace/testing';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 import { createProduct, login, PLACE_ORDER, register, stockOf, type Account } from '../harness/marketplace.ts';
@@ -13,7 +13,7 @@ const categories: Record<string, string> = {};
 
 const CREATE_CATEGORY = 'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { id name slug parent { slug } } }';
 const CREATE = `mutation ($input: CreateProductInput!) { createProduct(input: $input) {
-  id status category { slug } attributes { name value } images updatedAt } }`;
+  id status category { slug } attributes { name value } images createdAt updatedAt } }`;
 const SEARCH = `query ($filter: ProductFilter, $sort: ProductSort, $first: Int) {
   products(filter: $filter, sort: $sort, first: $first) { totalCount edges { node { id title price { amount } } } } }`;
 
@@ -90,7 +90,19 @@ describe('listings, search and filters', () => {
       input: { title: 'Apron', description: 'Linen', price: { amount: 1500, currency: 'EUR' }, stock: 1, categoryId: categories.kitchen, attributes: [{ name: 'Material', value: 'Linen' }], images: ['http://img.example.com/a.png'] },
     }, { token: seller.token });
     expect(data.createProduct).toMatchObject({ status: 'ACTIVE', category: { slug: 'kitchen' }, attributes: [{ name: 'Material', value: 'Linen' }], images: ['http://img.example.com/a.png'] });
-    await graphql(sg.url, 'mutation ($id: ID!) { archiveProduct(id: $id) { id } }', { id: data.createProduct.id }, { token: seller.token });
+    const { createdAt, updatedAt } = data.createProduct;
+    expect(new Date(createdAt).toISOString()).toBe(createdAt);
+    expect(Math.abs(Date.now() - Date.parse(createdAt))).toBeLessThan(60_000);
+    // A new listing has not been updated since it was created.
+    expect(updatedAt).toBe(createdAt);
+    // Archiving is a change: it moves updatedAt on, past createdAt.
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(Date.parse(createdAt)));
+    const archived = await expectData(sg.url, 'mutation ($id: ID!) { archiveProduct(id: $id) { status createdAt updatedAt } }', { id: data.createProduct.id }, { token: seller.token });
+    expect(archived.archiveProduct.status).toBe('ARCHIVED');
+    expect(archived.archiveProduct.createdAt).toBe(createdAt);
+    expect(Date.parse(archived.archiveProduct.updatedAt)).toBeGreaterThan(Date.parse(createdAt));
+    const read = await expectData(sg.url, `{ product(id: "${data.createProduct.id}") { updatedAt } }`);
+    expect(read.product.updatedAt).toBe(archived.archiveProduct.updatedAt);
   });
 
   it('searches words of titles, descriptions and attribute values, ignoring case and accents, all words required', async () => {
@@ -112,7 +124,16 @@ describe('listings, search and filters', () => {
 
   it('sorts by price both ways and counts the whole match', async () => {
     expect(await titles({ currency: 'EUR' }, 'PRICE_ASC')).toEqual(['Chef Knife', 'Wool Sweater', 'City Sneaker', 'Trail Runner Pro']);
-    expect((await titles({ currency: 'EUR' }, 'PRICE_DESC'))[0]).toBe('Trail Runner Pro');
+    expect(await titles({ currency: 'EUR' }, 'PRICE_DESC')).toEqual(['Trail Runner Pro', 'City Sneaker', 'Wool Sweater', 'Chef Knife']);
+    // Those were listed from dearest to cheapest, so oldest or newest first would pass as well:
+    // prices listed out of order tell a price sort from a date sort.
+    const mixed = [3000, 1000, 4000, 2000];
+    for (const amount of mixed) await createProduct(sg.url, rival.token, { title: `Mixed ${amount}`, stock: 1, amount });
+    const rivals = async (sort: string) =>
+      (await expectData(sg.url, SEARCH, { filter: { sellerId: rival.id }, sort, first: 100 })).products.edges.map((e: any) => e.node.price.amount);
+    expect(await rivals('PRICE_DESC')).toEqual([4000, 3000, 2000, 1000]);
+    expect(await rivals('PRICE_ASC')).toEqual([1000, 2000, 3000, 4000]);
+    expect(await rivals('NEWEST')).toEqual([...mixed].reverse());
     const data = await expectData(sg.url, SEARCH, { filter: { sellerId: seller.id }, first: 2 });
     expect(data.products.edges).toHaveLength(2);
     expect(data.products.totalCount).toBe(5);
@@ -148,13 +169,21 @@ describe("a seller's controls", () => {
 
   it('updates only the given fields, by the seller or an ADMIN only', async () => {
     const id = await createProduct(sg.url, seller.token, { title: 'Lamp', stock: 2 });
+    const created = (await expectData(sg.url, `{ product(id: "${id}") { createdAt updatedAt } }`)).product;
+    expect(created.updatedAt).toBe(created.createdAt);
+    // A clock tick at least, so an update that moved updatedAt on is told from one that did not.
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(Date.parse(created.createdAt)));
     const data = await expectData(sg.url, UPDATE, { id, input: { title: 'Desk Lamp', categoryId: categories.kitchen } }, { token: seller.token });
     expect(data.updateProduct).toMatchObject({ title: 'Desk Lamp', description: 'A fine thing', category: { slug: 'kitchen' } });
-    expect(new Date(data.updateProduct.updatedAt) >= new Date(data.updateProduct.createdAt)).toBe(true);
+    expect(data.updateProduct.createdAt).toBe(created.createdAt);
+    expect(Date.parse(data.updateProduct.updatedAt)).toBeGreaterThan(Date.parse(created.createdAt));
+    expect(Date.parse(data.updateProduct.updatedAt)).toBeLessThanOrEqual(Date.now());
     expect(errorCodes(await graphql(sg.url, UPDATE, { id, input: { title: 'Mine now' } }, { token: rival.token }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await graphql(sg.url, UPDATE, { id, input: { title: '  ' } }, { token: seller.token }))).toEqual(['BAD_USER_INPUT']);
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(Date.parse(data.updateProduct.updatedAt)));
     const asAdmin = await expectData(sg.url, UPDATE, { id, input: { price: { amount: 999, currency: 'EUR' } } }, { token: admin });
     expect(asAdmin.updateProduct.price.amount).toBe(999);
+    expect(Date.parse(asAdmin.updateProduct.updatedAt)).toBeGreaterThan(Date.parse(data.updateProduct.updatedAt));
     expect(await titles({ search: 'desk' })).toEqual(['Desk Lamp']);
   });
 
