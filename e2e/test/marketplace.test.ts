@@ -143,11 +143,37 @@ describe('catalog and history paging', () => {
       after = conn.pageInfo.endCursor;
     }
     expect(seen).toEqual([...ids].reverse());
-    const capped = await expectData(sg.url, '{ products(first: 1000) { edges { node { id } } } }');
-    expect(capped.products.edges.length).toBeLessThanOrEqual(100);
-    const defaulted = await expectData(sg.url, '{ products { edges { node { id } } pageInfo { hasNextPage } } }');
-    expect(defaulted.products.edges.length).toBeLessThanOrEqual(20);
     const bad = await graphql(sg.url, '{ products(after: "not-a-cursor") { edges { cursor } } }');
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
   });
+
+  it('gives 20 by default and at most 100 however many are asked for, with more than 100 to give', async () => {
+    const many = await register(sg.url, 'SELLER');
+    const CREATED = 105;
+    const ids: string[] = [];
+    for (let batch = 0; ids.length < CREATED; batch++) {
+      const size = Math.min(15, CREATED - ids.length);
+      ids.push(...(await Promise.all(Array.from({ length: size }, (_, i) => createProduct(sg.url, many.token, { stock: 1, title: `Bulk ${batch}-${i}` })))));
+    }
+    const PAGE = `query ($first: Int, $filter: ProductFilter) { products(first: $first, filter: $filter) {
+      totalCount edges { node { id } } pageInfo { hasNextPage } } }`;
+    const mine = { sellerId: many.id };
+    const counted = await expectData(sg.url, PAGE, { first: 1, filter: mine });
+    expect(counted.products.totalCount).toBe(CREATED);
+
+    for (const [first, expected] of [[1000, 100], [101, 100], [100, 100], [undefined, 20], [null, 20], [0, 0]] as const) {
+      const page = await expectData(sg.url, PAGE, { first, filter: mine });
+      expect(page.products.edges, `first: ${first}`).toHaveLength(expected);
+      expect(page.products.pageInfo.hasNextPage, `first: ${first}`).toBe(true);
+      expect(new Set(page.products.edges.map((e: any) => e.node.id)).size).toBe(expected);
+    }
+    // The whole catalog, unfiltered, and the seller's own connection are capped the same way.
+    const catalog = await expectData(sg.url, '{ products(first: 1000) { totalCount edges { node { id } } } }');
+    expect(catalog.products.totalCount).toBeGreaterThan(100);
+    expect(catalog.products.edges).toHaveLength(100);
+    expect((await expectData(sg.url, '{ products { edges { node { id } } } }')).products.edges).toHaveLength(20);
+    const seller = await expectData(sg.url, `{ product(id: "${ids[0]}") { seller { products(first: 1000) { edges { node { id } } pageInfo { hasNextPage } } } } }`);
+    expect(seller.product.seller.products.edges).toHaveLength(100);
+    expect(seller.product.seller.products.pageInfo.hasNextPage).toBe(true);
+  }, 120_000);
 });
