@@ -21,16 +21,30 @@ interface Listed {
 let sg: Supergraph;
 let seller: Account;
 const existing: Listed[] = [];
+/** Every product this file created, including those added during the walks. */
+const created: Listed[] = [];
+/** Creations started and not yet answered: the racing ones the walks do not wait for. */
+const inFlight = new Set<Promise<Listed>>();
+let started = 0;
+/** Pages whose totalCount was checked exactly (no creation in flight), over all walks. */
+let exactCounts = 0;
 
 const CREATE = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id title price { amount } createdAt } }';
 
-async function create(i: number): Promise<Listed> {
+function create(i: number): Promise<Listed> {
   // Few distinct prices and titles, so ties (broken by id) are everywhere.
   const title = `${WORDS[randomInt(WORDS.length)]} ${WORDS[randomInt(WORDS.length)]}`;
   const input = { title, description: `item ${i}`, price: { amount: 100 * randomInt(1, 12), currency: 'EUR' }, stock: 1 };
-  const data = await expectData(sg.url, CREATE, { input }, { token: seller.token });
-  const p = data.createProduct;
-  return { id: p.id, title: p.title, amount: p.price.amount, createdAt: p.createdAt };
+  started++;
+  const creation = expectData(sg.url, CREATE, { input }, { token: seller.token }).then((data) => {
+    const p = data.createProduct;
+    const listed = { id: p.id, title: p.title, amount: p.price.amount, createdAt: p.createdAt };
+    created.push(listed);
+    return listed;
+  });
+  inFlight.add(creation);
+  void creation.finally(() => inFlight.delete(creation)).catch(() => undefined);
+  return creation;
 }
 
 beforeAll(async () => {
@@ -52,17 +66,32 @@ const ORDER: Record<Sort, (a: Listed, b: Listed) => number> = {
   TITLE: (a, b) => a.title.localeCompare(b.title, 'en') || byId(a, b),
 };
 
-const PAGE = `query ($filter: ProductFilter, $sort: ProductSort, $first: Int, $after: String) {
+const PAGE = `query ($filter: ProductFilter, $sort: ProductSort, $first: Int, $after: String, $counted: Boolean!) {
   products(filter: $filter, sort: $sort, first: $first, after: $after) {
-    edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
+    totalCount @include(if: $counted) edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
 
 /** Walks every page; between pages, `between` may add products. */
 async function walk(sort: Sort, first: number, between: (page: number) => Promise<void>): Promise<string[]> {
   const seen: string[] = [];
   let after: string | null = null;
   for (let page = 0; ; page++) {
-    const data: any = await expectData(sg.url, PAGE, { filter: { sellerId: seller.id }, sort, first, after });
+    // The seller's products while this page is read: at least those acknowledged before it was
+    // asked for, at most those whose creation had started by the time it answered.
+    const acknowledged = created.length;
+    const settled = inFlight.size === 0;
+    // Counting costs a query per page: every page of the larger sizes, every tenth of the single-item walks.
+    const counted = first > 1 || page % 10 === 0;
+    const data: any = await expectData(sg.url, PAGE, { filter: { sellerId: seller.id }, sort, first, after, counted });
     const connection = data.products;
+    if (counted) {
+      expect(connection.totalCount).toBeGreaterThanOrEqual(acknowledged);
+      expect(connection.totalCount).toBeLessThanOrEqual(started);
+      // With no creation in flight when it was asked for, the count is exactly what was created.
+      if (settled) {
+        expect(connection.totalCount).toBe(acknowledged);
+        exactCounts++;
+      }
+    }
     expect(connection.edges.length).toBeLessThanOrEqual(first);
     seen.push(...connection.edges.map((e: any) => e.node.id));
     if (!connection.pageInfo.hasNextPage) return seen;
@@ -81,6 +110,7 @@ describe('catalog paging', () => {
     const pages = Math.ceil(PRODUCTS / first);
     const every = Math.max(1, Math.floor(pages / ADDED_PER_WALK));
     let added = 0;
+    const exactBefore = exactCounts;
     const seen = await walk(sort, first, async (page) => {
       if (page % every === 0 && added < ADDED_PER_WALK) {
         added++;
@@ -90,6 +120,7 @@ describe('catalog paging', () => {
       }
     });
     expect(added).toBeGreaterThan(0);
+    expect(exactCounts).toBeGreaterThan(exactBefore);
     const known = new Set(existing.map((p) => p.id));
     const seenExisting = seen.filter((id) => known.has(id));
     expect(new Set(seen).size).toBe(seen.length);
@@ -97,10 +128,24 @@ describe('catalog paging', () => {
   }, 120_000);
 
   it('counts the whole match in totalCount, whatever the page', async () => {
-    const data = await expectData(sg.url, `query ($filter: ProductFilter) { products(filter: $filter, first: 3) { totalCount edges { cursor } } }`, {
-      filter: { sellerId: seller.id, search: 'amber' },
-    });
-    expect(data.products.edges.length).toBeLessThanOrEqual(3);
-    expect(data.products.totalCount).toBeGreaterThanOrEqual(existing.filter((p) => p.title.includes('amber')).length);
+    // The racing creations of the walks have all been answered: the test knows every product.
+    await Promise.allSettled([...inFlight]);
+    expect(inFlight.size).toBe(0);
+    expect(created.length).toBe(started);
+    expect(created.length).toBeGreaterThan(PRODUCTS);
+    const COUNT = `query ($filter: ProductFilter, $after: String) { products(filter: $filter, first: 3, after: $after) {
+      totalCount edges { cursor } pageInfo { endCursor } } }`;
+    for (const word of WORDS) {
+      const expected = created.filter((p) => p.title.split(' ').includes(word)).length;
+      const filter = { sellerId: seller.id, search: word };
+      const first = await expectData(sg.url, COUNT, { filter });
+      expect(first.products.edges).toHaveLength(Math.min(3, expected));
+      expect(first.products.totalCount, word).toBe(expected);
+      // The same on a later page: the count is of the match, not of what is left after the cursor.
+      const next = await expectData(sg.url, COUNT, { filter, after: first.products.pageInfo.endCursor });
+      expect(next.products.totalCount, word).toBe(expected);
+    }
+    const all = await expectData(sg.url, COUNT, { filter: { sellerId: seller.id } });
+    expect(all.products.totalCount).toBe(created.length);
   });
 });
