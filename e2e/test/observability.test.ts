@@ -1,7 +1,7 @@
 // One request id follows a request from the gateway through every subgraph it touches, in the logs.
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { expectData } from '@marketplace/testing';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 import { createProduct, register } from '../harness/marketplace.ts';
@@ -37,14 +37,56 @@ describe('request ids and structured logs', () => {
     for (const line of lines) expect(line).toMatchObject({ level: expect.any(Number), time: expect.any(Number) });
   });
 
-  it('makes up an id when none (or a malformed one) is given', async () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  /** Sends a query touching products and users, with `headers`; the id it was answered with, and the services that logged it. */
+  async function traced(product: string, headers: Record<string, string>) {
+    lines.length = 0;
     const response = await fetch(sg.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'bad id with spaces' },
-      body: JSON.stringify({ query: '{ me { id } }' }),
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: `{ product(id: "${product}") { title seller { name } } }` }),
     });
+    expect(((await response.json()) as any).data.product.seller.name).toBeTruthy();
     const id = response.headers.get('x-request-id');
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    // Every service has logged its access line once the answer is back.
+    await vi.waitFor(() => expect(new Set(lines.filter((l) => l.req?.id === id).map((l) => l.service))).toEqual(new Set(['router', 'products', 'users'])));
+    return { id, ids: new Set(lines.map((l) => l.req?.id).filter(Boolean)) };
+  }
+
+  it('makes up a fresh UUID when no x-request-id is given, and passes it to every subgraph', async () => {
+    const seller = await register(sg.url, 'SELLER');
+    const product = await createProduct(sg.url, seller.token, { stock: 1 });
+    const first = await traced(product, {});
+    expect(first.id).toMatch(UUID);
+    // One id for the whole request: the subgraphs logged no other.
+    expect(first.ids).toEqual(new Set([first.id]));
+    const second = await traced(product, {});
+    expect(second.id).toMatch(UUID);
+    expect(second.id).not.toBe(first.id);
+  });
+
+  it('replaces a malformed x-request-id with a fresh UUID, the same one at every subgraph', async () => {
+    const seller = await register(sg.url, 'SELLER');
+    const product = await createProduct(sg.url, seller.token, { stock: 1 });
+    const ids = new Set<string>();
+    for (const bad of ['bad id with spaces', 'x'.repeat(129), 'semi;colon']) {
+      const { id, ids: logged } = await traced(product, { 'x-request-id': bad });
+      expect(id).toMatch(UUID);
+      expect(logged).toEqual(new Set([id]));
+      expect(lines.filter((l) => l.req?.id === bad)).toEqual([]);
+      ids.add(id!);
+    }
+    expect(ids.size).toBe(3);
     expect(await expectData(sg.url, '{ me { id } }')).toEqual({ me: null });
+  });
+
+  it('each subgraph makes up its own when called directly without one', async () => {
+    const answers = await Promise.all(
+      Object.values(sg.subgraphs).map((url) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })),
+    );
+    const ids = answers.map((answer) => answer.headers.get('x-request-id'));
+    for (const id of ids) expect(id).toMatch(UUID);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
