@@ -3,6 +3,7 @@ import { importKeyRing } from '@marketplace/auth';
 import {
   createLimiterStore,
   isProduction,
+  limitSetting,
   listenConfig,
   rateLimitRedisUrl,
   requireSecret,
@@ -11,8 +12,9 @@ import {
   SUBGRAPHS,
   subgraphUrl,
   trustedProxies,
+  type Env,
 } from '@marketplace/service-kit';
-import { corsOrigins, operationLimits } from './config.ts';
+import { corsOrigins, OPERATION_LIMIT_DEFAULTS, operationLimits } from './config.ts';
 import { startRouter } from './service.ts';
 
 runService(
@@ -38,5 +40,11 @@ runService(
     });
     return { server, close: () => limiterStore.close() };
   },
-  [operationLimits, (env) => corsOrigins(env, isProduction(env))],
+  // One check a limit, so every bad one is named, not only the first.
+  [
+    ...(Object.keys(OPERATION_LIMIT_DEFAULTS) as (keyof typeof OPERATION_LIMIT_DEFAULTS)[]).map(
+      (name) => (env: Env) => limitSetting(env, name, OPERATION_LIMIT_DEFAULTS[name]),
+    ),
+    (env) => corsOrigins(env, isProduction(env)),
+  ],
 );

@@ -2,9 +2,11 @@
 import {
   accessTokenTtlSeconds,
   ConfigError,
-  databaseConfig,
+  databaseName,
+  limitSetting,
   listenConfig,
   readSecret,
+  secretUri,
   shutdownDelayMs,
   SUBGRAPHS,
   subgraphUrl,
@@ -12,14 +14,23 @@ import {
   type SubgraphName,
 } from './config.ts';
 
-import { rateLimitRedisUrl, routerRateLimits, signInRateLimits, trustedProxies } from './rate-limit-config.ts';
+import { rateLimitRedisUrl, ROUTER_LIMIT_SETTINGS, SIGN_IN_LIMIT_SETTINGS, trustedProxies } from './rate-limit-config.ts';
 
 export type ServiceName = SubgraphName | 'router';
 
 /** A setting a service reads itself (the router's limits, ...): throws a ConfigError when bad. */
 export type ConfigCheck = (env: Env) => unknown;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A PASERK's body: base64url of a 32-byte public or 64-byte secret Ed25519 key. */
+const KEY_BYTES: Record<string, number> = { 'k4.public.': 32, 'k4.secret.': 64 };
+
+function isPaserk(key: string, prefix: string): boolean {
+  if (!key.startsWith(prefix)) return false;
+  const body = key.slice(prefix.length);
+  return /^[A-Za-z0-9_-]+$/.test(body) && Buffer.from(body, 'base64url').length === KEY_BYTES[prefix];
+}
 
 /** Which PASERK each service needs, and of which kind. */
 const KEYS: Record<ServiceName, [name: string, prefix: string, required: boolean][]> = {
@@ -45,8 +56,8 @@ function checkKey(problems: string[], env: Env, [name, prefix, required]: [strin
       if (required) throw new ConfigError(`${name} (or ${name}_FILE) must be set to ${prefix.includes('secret') ? 'a' : 'one or more comma-separated'} ${prefix}… PASERK`);
       return;
     }
-    const bad = value.split(/[\s,]+/).filter(Boolean).filter((key) => !key.startsWith(prefix));
-    if (bad.length) throw new ConfigError(`${name} must hold ${prefix}… PASERK strings`);
+    const bad = value.split(/[\s,]+/).filter(Boolean).filter((key) => !isPaserk(key, prefix));
+    if (bad.length) throw new ConfigError(`${name} must hold ${prefix}… PASERK strings (${bad.length} ${bad.length === 1 ? 'is' : 'are'} not)`);
   });
 }
 
@@ -55,7 +66,10 @@ export function configProblems(env: Env, service: ServiceName, extraChecks: read
   check(problems, () => listenConfig(env, service));
   check(problems, () => shutdownDelayMs(env));
   if (env.LOG_LEVEL && !LOG_LEVELS.includes(env.LOG_LEVEL)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  if (service !== 'router') check(problems, () => databaseConfig(env, service));
+  if (service !== 'router') {
+    check(problems, () => secretUri(env));
+    check(problems, () => databaseName(env, service));
+  }
   if (service === 'users') check(problems, () => accessTokenTtlSeconds(env));
   const neededUrls: SubgraphName[] = service === 'router' ? [...SUBGRAPHS] : service === 'orders' ? ['products'] : [];
   for (const name of neededUrls) check(problems, () => subgraphUrl(env, name));
@@ -64,8 +78,9 @@ export function configProblems(env: Env, service: ServiceName, extraChecks: read
     check(problems, () => rateLimitRedisUrl(env));
     check(problems, () => trustedProxies(env));
   }
-  if (service === 'router') check(problems, () => routerRateLimits(env));
-  if (service === 'users') check(problems, () => signInRateLimits(env));
+  // One check a setting, so every bad one is named, not only the first of a group.
+  const limits = service === 'router' ? ROUTER_LIMIT_SETTINGS : service === 'users' ? SIGN_IN_LIMIT_SETTINGS : [];
+  for (const name of limits) check(problems, () => limitSetting(env, name, 0));
   for (const extra of extraChecks) check(problems, () => extra(env));
   return problems;
 }

@@ -65,13 +65,14 @@ export function subgraphUrl(env: Env, name: SubgraphName): string {
 }
 
 export function databaseConfig(env: Env, name: SubgraphName) {
-  return {
-    uri: secretUri(env),
-    database: parse(z.string().regex(/^[A-Za-z0-9_-]{1,63}$/), env, envName(name, 'DB'), SERVICE_DEFAULTS[name].database),
-  };
+  return { uri: secretUri(env), database: databaseName(env, name) };
 }
 
-function secretUri(env: Env): string {
+export function databaseName(env: Env, name: SubgraphName): string {
+  return parse(z.string().regex(/^[A-Za-z0-9_-]{1,63}$/), env, envName(name, 'DB'), SERVICE_DEFAULTS[name].database);
+}
+
+export function secretUri(env: Env): string {
   const uri = requireSecret(env, 'MONGODB_URI');
   if (!/^mongodb(\+srv)?:\/\//.test(uri)) throw new ConfigError('MONGODB_URI must start with mongodb:// or mongodb+srv://');
   return uri;

@@ -112,7 +112,11 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     } catch (error) {
-      if (error instanceof RequestBodyError) return sendJson(res, error.status, { errors: [{ message: error.message }] });
+      if (error instanceof RequestBodyError) {
+        // The rest of a refused body is never read, so the connection cannot carry another request.
+        if (error.status === 413) res.setHeader('connection', 'close');
+        return sendJson(res, error.status, { errors: [{ message: error.message }] });
+      }
       logger.error({ err: error }, 'request failed outside GraphQL execution');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
       else res.end();

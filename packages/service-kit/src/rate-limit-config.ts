@@ -14,6 +14,9 @@ export const RATE_LIMIT_DEFAULTS = {
   RATE_LIMIT_REGISTER_PER_HOUR: 20,
 } as const;
 
+export const ROUTER_LIMIT_SETTINGS = ['RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_ANONYMOUS_PER_MINUTE'] as const;
+export const SIGN_IN_LIMIT_SETTINGS = ['RATE_LIMIT_LOGIN_FAILURES', 'RATE_LIMIT_LOGIN_FAILURES_PER_IP', 'RATE_LIMIT_REGISTER_PER_HOUR'] as const;
+
 /** The window over which failed sign-ins are counted. */
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
 /** Per-address failures allowed for every per-email failure, unless RATE_LIMIT_LOGIN_FAILURES_PER_IP says otherwise. */

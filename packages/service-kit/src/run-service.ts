@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
 import { databaseConfig, shutdownDelayMs, type Env, type SubgraphName } from './config.ts';
-import { configProblems, type ConfigCheck, type ServiceName } from './config-check.ts';
+import { configProblems, LOG_LEVELS, type ConfigCheck, type ServiceName } from './config-check.ts';
 import type { RunningServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { connectMongo } from './mongo.ts';
@@ -37,7 +37,9 @@ export function runService(
   start: (env: Env, logger: Logger) => Promise<StartedService>,
   extraChecks: readonly ConfigCheck[] = [],
 ): void {
-  const logger = createLogger(name);
+  // A bad LOG_LEVEL is one of the problems to report, so the report itself must not depend on it.
+  const levelOk = process.env.LOG_LEVEL === undefined || process.env.LOG_LEVEL === '' || LOG_LEVELS.includes(process.env.LOG_LEVEL);
+  const logger = createLogger(name, undefined, levelOk ? {} : { level: 'info' });
   const problems = configProblems(process.env, name, extraChecks);
   if (problems.length) {
     for (const problem of problems) logger.fatal(`configuration: ${problem}`);

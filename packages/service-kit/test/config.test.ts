@@ -45,7 +45,11 @@ describe('start-up validation', () => {
 
   it('is quiet for a complete configuration', async () => {
     const { configProblems } = await import('../src/config-check.ts');
-    expect(configProblems({ AUTH_PUBLIC_KEYS: 'k4.public.a,k4.public.b' }, 'router')).toEqual([]);
-    expect(configProblems({ AUTH_SECRET_KEY: 'k4.secret.a', MONGODB_URI: 'mongodb://db' }, 'users')).toEqual([]);
+    const { generatePaserkKeyPair } = await import('@marketplace/auth');
+    const [a, b] = [await generatePaserkKeyPair(), await generatePaserkKeyPair()];
+    expect(configProblems({ AUTH_PUBLIC_KEYS: `${a.publicKey},${b.publicKey}` }, 'router')).toEqual([]);
+    expect(configProblems({ AUTH_SECRET_KEY: a.secretKey, MONGODB_URI: 'mongodb://db' }, 'users')).toEqual([]);
+    // The prefix alone is not a key.
+    expect(configProblems({ AUTH_PUBLIC_KEYS: `${a.publicKey},k4.public.a` }, 'router')).toEqual([expect.stringMatching(/^AUTH_PUBLIC_KEYS must hold/)]);
   });
 });
