@@ -55,6 +55,7 @@ const SHARDED = [
 /** Collections that stay on their database's primary shard, and why. */
 const UNSHARDED = [
   { db: USERS_DB, collection: 'users', why: 'its unique email index would have to lead the shard key, scattering every read by _id' },
+  { db: USERS_DB, collection: 'adminRemovalTurns', why: 'a few numbered turns a year for taking ADMIN away; its _id sequence must stay on one shard' },
   { db: PRODUCTS_DB, collection: 'products', why: 'small and read-mostly: secondaries scale its reads without scatter-gather' },
   { db: PRODUCTS_DB, collection: 'categories', why: 'a few thousand documents with a unique slug' },
   { db: PRODUCTS_DB, collection: 'stockReleases', why: 'one small document per cancelled order' },
