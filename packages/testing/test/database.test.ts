@@ -1,25 +1,10 @@
-// Exercises the local database launcher against a real FerretDB and the MONGODB_URI pass-through.
+// Exercises the local database launcher against a real FerretDB, the MONGODB_URI pass-through, and a test's own server.
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { MongoClient, MongoServerError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { startDatabase } from '../src/database/index.ts';
-
-async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
-  const apply = (values: Record<string, string | undefined>): void => {
-    for (const [key, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-  apply(vars);
-  try {
-    return await body();
-  } finally {
-    apply(saved);
-  }
-}
+import { startDatabase, startOwnDatabase } from '../src/database/index.ts';
+import { withEnv } from './env.ts';
 
 function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -71,5 +56,27 @@ describe('startDatabase', () => {
     expect(db).toMatchObject({ uri, kind: 'external' });
     await db.stop();
     expect(process.env.MONGODB_URI).not.toBe(uri);
+  });
+
+  it('starts a server of its own when asked, whatever MONGODB_URI says, and really stops it', { timeout: 180_000 }, async () => {
+    const elsewhere = 'mongodb://db.example.invalid:27017/marketplace';
+    for (const start of [() => startDatabase({ own: true, log: () => {} }), () => startOwnDatabase({ log: () => {} })]) {
+      const db = await withEnv({ MONGODB_URI: elsewhere, MARKETPLACE_DB: 'ferretdb' }, start);
+      expect(db.kind).toBe('ferretdb');
+      expect(db.uri).not.toBe(elsewhere);
+      const port = Number(new URL(db.uri).port);
+      expect(await connects(port)).toBe(true);
+      await db.stop();
+      expect(await connects(port)).toBe(false);
+    }
+  });
+
+  it('says that MONGODB_URI is no fix when a server of its own cannot be started', async () => {
+    const failure = await withEnv({ MONGODB_URI: 'mongodb://db.example.invalid:27017/', MARKETPLACE_DB: 'mongod', MONGOMS_DISABLE_DOWNLOAD: '1' }, () =>
+      startOwnDatabase({ log: () => {}, mongod: { findLocal: async () => undefined } }).then(() => undefined, (error: Error) => error),
+    );
+    expect(failure?.message).toMatch(/^No database server of its own could be started/);
+    expect(failure?.message).not.toContain('MONGODB_URI');
+    expect(failure?.message).toContain('1. install mongod on the PATH or set MONGOMS_SYSTEM_BINARY (failed: no mongod on the PATH');
   });
 });

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { trackChild } from './child-cleanup.ts';
 import { freePort, portAcceptsConnections } from './free-port.ts';
-import type { DatabaseHandle, Log } from './types.ts';
+import type { Log, OwnDatabaseHandle } from './types.ts';
 
 const READY_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
@@ -51,7 +51,7 @@ function captureOutput(child: ChildProcess): string[] {
   return lines;
 }
 
-async function launch(bin: string, dir: string, port: number, log: Log): Promise<DatabaseHandle> {
+async function launch(bin: string, dir: string, port: number, log: Log): Promise<OwnDatabaseHandle> {
   const args = [
     '--handler=sqlite',
     `--sqlite-url=file:${dir}/`,
@@ -128,7 +128,7 @@ async function launch(bin: string, dir: string, port: number, log: Log): Promise
 }
 
 /** Starts FerretDB from `bin`, retrying on another port if the chosen one was taken meanwhile. */
-export async function startFerretDb(bin: string, log: Log): Promise<DatabaseHandle> {
+export async function startFerretDb(bin: string, log: Log): Promise<OwnDatabaseHandle> {
   for (let attempt = 1; ; attempt++) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'marketplace-ferretdb-'));
     try {
