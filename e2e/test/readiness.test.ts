@@ -1,22 +1,14 @@
 // Health and readiness as Kubernetes probes see them: alive while running, ready only when the
-// database (or, for the router, every subgraph) answers.
+// database (or, for the router, every subgraph) answers. The subgraph test stops a database, so it
+// starts one of its own (mongod or FerretDB) even where MONGODB_URI names a shared server.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generatePaserkKeyPair, importKeyRing, importSigningKey } from '@marketplace/auth';
 import { connectMongo, createLogger } from '@marketplace/service-kit';
-import { startDatabase } from '@marketplace/testing';
+import { startOwnDatabase, type OwnDatabaseHandle } from '@marketplace/testing';
 import { startUsersService } from '@marketplace/users';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 
 const status = (url: string, path: string) => fetch(new URL(path, url)).then((r) => r.status, () => 'refused');
-
-async function eventually(check: () => Promise<unknown>, expected: unknown, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if ((await check()) === expected) return;
-    if (Date.now() > until) throw new Error(`still not ${String(expected)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the router', () => {
   let sg: Supergraph;
@@ -37,12 +29,14 @@ describe('the router', () => {
 });
 
 describe('a subgraph', () => {
+  let own: OwnDatabaseHandle;
+  // In a hook: a first mongod download (with a slow connection) may take longer than a test.
+  beforeAll(async () => {
+    own = await startOwnDatabase();
+  });
+  afterAll(() => own?.stop());
+
   it('is not ready while its database does not answer, and alive all the same', async () => {
-    const previous = process.env.MARKETPLACE_DB;
-    process.env.MARKETPLACE_DB = 'ferretdb';
-    const own = await startDatabase({ log: () => {} }).finally(() => {
-      process.env.MARKETPLACE_DB = previous;
-    });
     const pair = await generatePaserkKeyPair();
     const mongo = await connectMongo(own.uri, { appName: 'readiness' });
     const server = await startUsersService({
@@ -59,12 +53,11 @@ describe('a subgraph', () => {
     try {
       expect(await status(server.url, '/readyz')).toBe(200);
       await own.stop();
-      await eventually(() => status(server.url, '/readyz'), 503);
+      await expect.poll(() => status(server.url, '/readyz'), { timeout: 15_000, interval: 100 }).toBe(503);
       expect(await status(server.url, '/healthz')).toBe(200);
     } finally {
       await server.stop();
       await mongo.close(true).catch(() => undefined);
-      await own.stop();
     }
   }, 60_000);
 });
