@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, startDatabase, type DatabaseHandle } from '@marketplace/testing';
 import { dockerignoreMatcher, execForm, parseDockerfile, stageEnv, type Dockerfile } from '../src/images-dockerfile.ts';
 import { rehearseBuild, type RehearsedImage } from '../src/images-rehearsal.ts';
@@ -106,18 +106,22 @@ async function runInImage(image: RehearsedImage, code: string, env: Record<strin
   return stdout;
 }
 
+/** The first HTTP status the service answers with, polled until it answers; fails at once if it exits first. */
 async function waitForStatus(url: string, child: ChildProcess, output: () => string, timeoutMs = 30_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode} before answering:\n${output()}`);
-    const status = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
-      (response) => response.status,
-      () => undefined,
-    );
-    if (status !== undefined) return status;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no answer from ${url} within ${timeoutMs} ms:\n${output()}`);
+  const outcome = await vi
+    .waitFor(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return { exited: child.exitCode ?? child.signalCode };
+        const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+        return { status: response.status };
+      },
+      { timeout: timeoutMs, interval: 100 },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`no answer from ${url} within ${timeoutMs} ms (${error instanceof Error ? error.message : String(error)}):\n${output()}`);
+    });
+  if ('exited' in outcome) throw new Error(`the service exited with ${outcome.exited} before answering:\n${output()}`);
+  return outcome.status;
 }
 
 function exitOf(child: ChildProcess, timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
