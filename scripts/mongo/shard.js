@@ -90,8 +90,20 @@ function run(description, action) {
   action();
 }
 
+/** The collection's indexes; none while it does not exist yet (listIndexes answers NamespaceNotFound). */
+function indexesOf(target) {
+  try {
+    // Assigned, not returned: mongosh's implicit await does not reach a `return` inside `try`.
+    const indexes = target.getIndexes();
+    return indexes;
+  } catch (error) {
+    if (error && (error.code === 26 || error.codeName === 'NamespaceNotFound')) return [];
+    throw error;
+  }
+}
+
 function ensureShardKeyIndex(target, key) {
-  const exists = target.getIndexes().some((index) => sameKey(index.key, key));
+  const exists = indexesOf(target).some((index) => sameKey(index.key, key));
   if (exists) return;
   run(`create index ${describeKey(key)}`, () => target.createIndex(key));
 }
