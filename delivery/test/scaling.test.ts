@@ -1,61 +1,56 @@
-// The sharding plan: scripts/mongo/shard.js runs against a stand-in mongosh and does what docs/scaling.md says, for the collections the stores use.
-import { readdirSync, readFileSync } from 'node:fs';
+// The sharding plan: scripts/mongo/shard.js, run by the real mongosh (the npm `mongosh` package,
+// pinned) against the test database, does what docs/scaling.md says for the collections the stores use.
+//
+// How: mongosh connects through a wire-protocol recorder (delivery/src/mongo-wire.ts) in front of the
+// test database, so every command mongosh builds from the script's `sh.*`, `db.*` and collection
+// calls is seen as a server would see it, and checked against MongoDB's documented command shapes
+// (delivery/src/mongo-command-shapes.ts). What the test database supports, it answers: hello,
+// listIndexes, and createIndexes where it can build the index. The recorder answers only what a
+// single server has no part in: enableSharding and shardCollection (`{ ok: 1 }`), the `msg:
+// "isdbgrid"` that marks a mongos in hello, the `config.collections` lookups (the config servers'
+// catalogue, from the cluster state each test sets), and on FerretDB, which has no hashed indexes,
+// createIndexes of hashed keys (kept, and listed back by listIndexes). On a real MongoDB (CI's
+// mongo:7) those indexes are really built, and checked afterwards.
+//
+// What this does not prove: that a real mongos and config servers accept the sharding commands
+// (shards, chunk creation and balancing, primary shards, permissions such as Atlas' atlasAdmin);
+// their replies and the catalogue are made up here, so how the script reads a real error from them
+// is not exercised; how long an index build on a large collection takes; other mongosh versions
+// than the pinned one; or that the shard keys are good ones (docs/scaling.md argues that).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { Long, MongoClient, type Document, type IndexSpecification } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDatabase, startOwnDatabase, type DatabaseHandle } from '@marketplace/testing';
+import { commandShapeProblems, shardKeyIndexProblems, shardKeyProblems } from '../src/mongo-command-shapes.ts';
+import { plainServerOf, startWireRecorder, throughRecorder, type SentCommand } from '../src/mongo-wire.ts';
 import { repositoryRoot } from '../src/workflows.ts';
 
 const scriptPath = path.join(repositoryRoot, 'scripts', 'mongo', 'shard.js');
-const docsPath = path.join(repositoryRoot, 'docs', 'scaling.md');
-const script = readFileSync(scriptPath, 'utf8');
-const docs = readFileSync(docsPath, 'utf8');
+const docs = readFileSync(path.join(repositoryRoot, 'docs', 'scaling.md'), 'utf8');
+const mongosh = path.join(path.dirname(createRequire(import.meta.url).resolve('mongosh/package.json')), 'bin', 'mongosh.js');
 
 type Key = Record<string, string | number>;
-type Call = { op: 'enableSharding'; db: string } | { op: 'createIndex'; ns: string; key: Key } | { op: 'shardCollection'; ns: string; key: Key };
-
 /** Shard keys are ordered, so compare them as entry lists. */
 const keyText = (key: Key) => JSON.stringify(Object.entries(key));
+const isHello = (name: string) => ['hello', 'ismaster', 'isMaster'].includes(name);
 
-interface Cluster {
-  mongos?: boolean;
-  env?: Record<string, string>;
-  /** Namespaces already sharded, with their keys. */
-  sharded?: Record<string, Key>;
-  /** Indexes already present, by namespace. */
-  indexes?: Record<string, Key[]>;
+/**
+ * What mongosh 2.12 and its driver send on their own, whatever the script: handshakes and monitoring
+ * (a hello outside any session), the connection info it fetches alongside the script (buildInfo,
+ * atlasVersion, getParameter, a count of admin.atlascli), and endSessions at exit. An empty script
+ * is checked to send nothing else.
+ */
+function sentByMongoshItself({ db, name, command }: SentCommand): boolean {
+  if (isHello(name)) return command.lsid === undefined;
+  if (db !== 'admin') return false;
+  return ['buildInfo', 'atlasVersion', 'getParameter', 'endSessions'].includes(name) || (name === 'aggregate' && command.aggregate === 'atlascli');
 }
 
-/** Runs shard.js with stand-ins for mongosh's db, sh, print and quit, recording what it asks for. */
-function runScript(cluster: Cluster = {}) {
-  const calls: Call[] = [];
-  const output: string[] = [];
-  let exitCode: number | undefined;
-  const collection = (dbName: string, name: string) => {
-    const ns = `${dbName}.${name}`;
-    if (dbName === 'config' && name === 'collections') {
-      return { findOne: ({ _id }: { _id: string }) => (cluster.sharded?.[_id] ? { _id, key: cluster.sharded[_id] } : null) };
-    }
-    return {
-      getIndexes: () => [{ key: { _id: 1 }, name: '_id_' }, ...(cluster.indexes?.[ns] ?? []).map((key) => ({ key, name: 'existing' }))],
-      createIndex: (key: Key) => {
-        calls.push({ op: 'createIndex', ns, key });
-        return `${Object.keys(key).join('_')}`;
-      },
-    };
-  };
-  const db = {
-    adminCommand: (command: Record<string, unknown>) => (command.hello ? { ok: 1, ...(cluster.mongos === false ? {} : { msg: 'isdbgrid' }) } : { ok: 1 }),
-    getSiblingDB: (dbName: string) => ({ getCollection: (name: string) => collection(dbName, name) }),
-  };
-  const sh = {
-    enableSharding: (dbName: string) => calls.push({ op: 'enableSharding', db: dbName }),
-    shardCollection: (ns: string, key: Key) => calls.push({ op: 'shardCollection', ns, key }),
-  };
-  const run = new Function('db', 'sh', 'print', 'quit', 'process', script) as (...args: unknown[]) => void;
-  run(db, sh, (line: string) => output.push(line), (code: number) => (exitCode ??= code), { env: cluster.env ?? {} });
-  return { calls, output: output.join('\n'), exitCode };
-}
-
-/** The "Collections and shard keys" table: namespace -> key, or null for unsharded. */
+/** The "Collections and shard keys" table: namespace (default database names) -> key, or null for unsharded. */
 function documentedKeys(): Map<string, Key | null> {
   const rows = new Map<string, Key | null>();
   for (const line of docs.split('\n')) {
@@ -66,6 +61,7 @@ function documentedKeys(): Map<string, Key | null> {
   }
   return rows;
 }
+const documentedSharded = () => [...documentedKeys()].filter((entry): entry is [string, Key] => entry[1] !== null);
 
 /** Every collection the stores open, as `<service database>.<collection>` with the default names. */
 function storeCollections(): string[] {
@@ -81,75 +77,254 @@ function storeCollections(): string[] {
   return [...found].sort();
 }
 
-const shardCalls = (calls: Call[]) => calls.filter((call): call is Extract<Call, { op: 'shardCollection' }> => call.op === 'shardCollection');
+interface Cluster {
+  /** false: the server does not say it is a mongos. */
+  mongos?: boolean;
+  /** Extra environment for the script (DRY_RUN, or the database names when `defaultNames`). */
+  env?: Record<string, string>;
+  /** Run with the script's default database names (users, products, orders) instead of scratch ones. */
+  defaultNames?: boolean;
+  /** Namespaces (default names) already sharded, with their keys. */
+  sharded?: Record<string, Key>;
+  /** Indexes that already exist, by namespace (default names). */
+  indexes?: Record<string, Key[]>;
+}
 
-describe('scripts/mongo/shard.js', () => {
-  it('is a plain script that parses as JavaScript', () => {
-    expect(() => new Function('db', 'sh', 'print', 'quit', 'process', script)).not.toThrow();
-    expect(script.split('\n')[0]).toMatch(/^\/\/ \S/);
+interface Run {
+  code: number;
+  output: string;
+  /** The commands the script made mongosh send (mongosh's own start-up commands left out). */
+  sent: SentCommand[];
+  /** Default database name -> the name this run used. */
+  names: Record<string, string>;
+  /** A namespace in default names, as this run names it. */
+  ns: (defaultNs: string) => string;
+}
+
+let database: DatabaseHandle;
+let client: MongoClient;
+let home: string;
+/** Whether the server builds hashed indexes (MongoDB does; FerretDB 1.24 does not). */
+let hashedIndexes: boolean;
+const createdDatabases = new Set<string>();
+let runs = 0;
+
+async function runMongosh(uri: string, file: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [mongosh, uri, '--quiet', '--norc', '--file', file],
+      {
+        timeout: 60_000,
+        // A scratch HOME for mongosh's logs and history; no telemetry endpoint at all.
+        env: { PATH: process.env.PATH, HOME: home, MONGOSH_TELEMETRY_ENDPOINT: '', ...env },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` }),
+    );
   });
+}
 
-  it('shards what docs/scaling.md says, on the documented keys, after creating each key index', () => {
-    const { calls, exitCode } = runScript();
-    expect(exitCode).toBeUndefined();
-    expect(calls.filter((c) => c.op === 'enableSharding')).toEqual(['users', 'products', 'orders'].map((db) => ({ op: 'enableSharding', db })));
-    const documented = [...documentedKeys()].filter((entry): entry is [string, Key] => entry[1] !== null);
-    expect(documented.length).toBeGreaterThan(0);
-    expect(shardCalls(calls).map((c) => [c.ns, keyText(c.key)]).sort()).toEqual(documented.map(([ns, key]) => [ns, keyText(key)]).sort());
-    for (const { ns, key } of shardCalls(calls)) {
-      const index = calls.findIndex((c) => c.op === 'createIndex' && c.ns === ns && keyText(c.key) === keyText(key));
-      const shard = calls.findIndex((c) => c.op === 'shardCollection' && c.ns === ns);
-      expect(index, ns).toBeGreaterThanOrEqual(0);
-      expect(index, ns).toBeLessThan(shard);
+async function runShardJs(cluster: Cluster = {}, file = scriptPath): Promise<Run> {
+  const run = `shardjs_${process.pid}_${++runs}`;
+  const names: Record<string, string> = cluster.defaultNames
+    ? { users: 'users', products: 'products', orders: 'orders' }
+    : { users: `${run}_u`, products: `${run}_p`, orders: `${run}_o` };
+  const ns = (defaultNs: string) => {
+    const [db, collection] = defaultNs.split('.') as [string, string];
+    return `${names[db] ?? db}.${collection}`;
+  };
+  if (!cluster.defaultNames) for (const name of Object.values(names)) createdDatabases.add(name);
+
+  // The cluster's state: the catalogue of sharded collections, and indexes (real where the server builds them).
+  const catalogue = new Map(Object.entries(cluster.sharded ?? {}).map(([namespace, key]) => [ns(namespace), key]));
+  const simulated = new Map<string, Key[]>();
+  for (const [namespace, keys] of Object.entries(cluster.indexes ?? {})) {
+    for (const key of keys) {
+      if (hashedIndexes || !Object.values(key).includes('hashed')) {
+        const [db, collection] = ns(namespace).split('.') as [string, string];
+        await client.db(db).collection(collection).createIndex(key as IndexSpecification);
+      } else {
+        simulated.set(ns(namespace), [...(simulated.get(ns(namespace)) ?? []), key]);
+      }
     }
+  }
+
+  const server = plainServerOf(database.uri)!;
+  const recorder = await startWireRecorder({
+    server,
+    answer: (sent) => {
+      if (sent.name === 'enableSharding') return { ok: 1 };
+      if (sent.name === 'find' && sent.db === 'config' && sent.command.find === 'collections') {
+        const filter = sent.command.filter as Document | undefined;
+        if (filter === undefined || Object.keys(filter).join() !== '_id' || typeof filter._id !== 'string') {
+          return { ok: 0, errmsg: `this test answers config.collections lookups by _id only, not ${JSON.stringify(filter)}`, code: 2 };
+        }
+        const key = catalogue.get(filter._id);
+        return { cursor: { id: Long.ZERO, ns: 'config.collections', firstBatch: key === undefined ? [] : [{ _id: filter._id, key }] }, ok: 1 };
+      }
+      if (sent.name === 'shardCollection') return { collectionsharded: sent.command.shardCollection, ok: 1 };
+      const indexes = (sent.command.indexes ?? []) as { key: Key }[];
+      if (sent.name === 'createIndexes' && !hashedIndexes && indexes.some((index) => Object.values(index.key).includes('hashed'))) {
+        const target = `${sent.db}.${sent.command.createIndexes}`;
+        const before = simulated.get(target) ?? [];
+        simulated.set(target, [...before, ...indexes.map((index) => index.key)]);
+        return { numIndexesBefore: before.length + 1, numIndexesAfter: before.length + 1 + indexes.length, createdCollectionAutomatically: before.length === 0, ok: 1 };
+      }
+      return undefined;
+    },
+    rewriteReply: (sent, reply) => {
+      if (sent !== undefined && isHello(sent.name) && cluster.mongos !== false) return { ...reply, msg: 'isdbgrid' };
+      const target = sent?.name === 'listIndexes' ? `${sent.db}.${sent.command.listIndexes}` : undefined;
+      const extra = target === undefined ? undefined : simulated.get(target);
+      if (extra === undefined) return undefined;
+      const listed = extra.map((key) => ({ v: 2, key, name: Object.entries(key).map(([field, type]) => `${field}_${type}`).join('_') }));
+      const cursor = reply.cursor as Document | undefined;
+      if (reply.ok === 1 && cursor !== undefined) return { ...reply, cursor: { ...cursor, firstBatch: [...(cursor.firstBatch as Document[]), ...listed] } };
+      return { cursor: { id: Long.ZERO, ns: target, firstBatch: [{ v: 2, key: { _id: 1 }, name: '_id_' }, ...listed] }, ok: 1 };
+    },
+  });
+  try {
+    const env = cluster.defaultNames ? { ...cluster.env } : { USERS_DB: names.users!, PRODUCTS_DB: names.products!, ORDERS_DB: names.orders!, ...cluster.env };
+    const { code, output } = await runMongosh(throughRecorder(database.uri, recorder), file, env);
+    expect(recorder.problems).toEqual([]);
+    return { code, output, sent: recorder.commands.filter((command) => !sentByMongoshItself(command)), names, ns };
+  } finally {
+    await recorder.stop();
+  }
+}
+
+const named = (run: Run, name: string) => run.sent.filter((command) => command.name === name);
+const touching = (run: Run, namespace: string) =>
+  run.sent.filter(
+    (command) => (['createIndexes', 'listIndexes'].includes(command.name) && `${command.db}.${command.command[command.name]}` === namespace) || command.command.shardCollection === namespace,
+  );
+
+beforeAll(async () => {
+  database = await startDatabase();
+  // The recorder stands in front of a plain TCP server; a TLS or SRV MONGODB_URI gets a server of our own.
+  if (plainServerOf(database.uri) === undefined) database = await startOwnDatabase();
+  client = new MongoClient(database.uri);
+  home = mkdtempSync(path.join(os.tmpdir(), 'mongosh-home-'));
+  const probe = `shardjs_${process.pid}_probe`;
+  createdDatabases.add(probe);
+  hashedIndexes = await client.db(probe).collection('c').createIndex({ k: 'hashed' }).then(() => true, () => false);
+
+  const empty = path.join(home, 'empty.js');
+  writeFileSync(empty, '// nothing\n');
+  const baseline = await runShardJs({}, empty);
+  expect(baseline.code, baseline.output).toBe(0);
+  expect(baseline.sent, 'mongosh sent commands of its own that the test does not know').toEqual([]);
+});
+
+afterAll(async () => {
+  if (client !== undefined) {
+    for (const name of createdDatabases) await client.db(name).dropDatabase().catch(() => undefined);
+    await client.close();
+  }
+  await database?.stop();
+  if (home !== undefined) rmSync(home, { recursive: true, force: true });
+});
+
+describe('scripts/mongo/shard.js in mongosh', () => {
+  let fresh: Run;
+  beforeAll(async () => {
+    fresh = await runShardJs();
   });
 
-  it('names every collection of docs/scaling.md, and leaves the unsharded ones alone', () => {
-    const { calls, output } = runScript();
-    for (const [ns, key] of documentedKeys()) {
-      const [, name] = ns.split('.') as [string, string];
-      expect(script, ns).toContain(`'${name}'`);
-      if (key === null) {
-        expect(calls.some((c) => c.op !== 'enableSharding' && c.ns === ns), ns).toBe(false);
-        expect(output, ns).toContain(`${ns}: left unsharded`);
+  it('sends only commands of MongoDB\'s documented shapes', () => {
+    expect(fresh.code, fresh.output).toBe(0);
+    expect([...new Set(fresh.sent.map((command) => command.name))].sort()).toEqual(['createIndexes', 'enableSharding', 'find', 'hello', 'listIndexes', 'shardCollection']);
+    for (const { db, command } of fresh.sent) expect(commandShapeProblems(db, command), JSON.stringify(command)).toEqual([]);
+    // The `config.collections` lookups, by namespace.
+    for (const find of named(fresh, 'find')) expect(find).toMatchObject({ db: 'config', command: { find: 'collections', filter: { _id: expect.any(String) } } });
+  });
+
+  it('enables sharding on the three databases, and shards what docs/scaling.md says on the documented keys', () => {
+    expect(named(fresh, 'enableSharding').map((command) => command.command.enableSharding)).toEqual([fresh.names.users, fresh.names.products, fresh.names.orders]);
+    const documented = documentedSharded();
+    expect(documented.length).toBeGreaterThan(0);
+    for (const [, key] of documented) expect(shardKeyProblems(key)).toEqual([]);
+    expect(named(fresh, 'shardCollection').map(({ command }) => [command.shardCollection, keyText(command.key)]).sort()).toEqual(
+      documented.map(([ns, key]) => [fresh.ns(ns), keyText(key)]).sort(),
+    );
+  });
+
+  it('creates each shard key\'s index first, on collections the services have not created yet', async () => {
+    expect(named(fresh, 'shardCollection')).toHaveLength(documentedSharded().length);
+    for (const shard of named(fresh, 'shardCollection')) {
+      const namespace = String(shard.command.shardCollection);
+      const steps = touching(fresh, namespace);
+      expect(steps.map((step) => step.name), namespace).toEqual(['listIndexes', 'createIndexes', 'shardCollection']);
+      // The databases are new: listIndexes answered NamespaceNotFound, as it does on MongoDB.
+      expect(steps[0]!.reply, namespace).toMatchObject({ ok: 0, code: 26 });
+      const indexes = steps[1]!.command.indexes as Document[];
+      expect(indexes, namespace).toHaveLength(1);
+      expect(shardKeyIndexProblems(indexes[0]!, shard.command.key as Key), namespace).toEqual([]);
+      expect(steps[1]!.reply, namespace).toMatchObject({ ok: 1 });
+      if (hashedIndexes) {
+        // Built by the real server: it is there, on the shard key.
+        const [db, collection] = namespace.split('.') as [string, string];
+        const built = await client.db(db).collection(collection).listIndexes().toArray();
+        expect(built.map((index) => keyText(index.key)), namespace).toContain(keyText(shard.command.key as Key));
       }
     }
   });
 
-  it('does nothing more on a cluster it already sharded', () => {
-    const sharded = Object.fromEntries(shardCalls(runScript().calls).map(({ ns, key }) => [ns, key]));
-    const again = runScript({ sharded });
-    expect(again.exitCode).toBeUndefined();
-    expect(again.calls.filter((c) => c.op !== 'enableSharding')).toEqual([]);
-    expect(again.output).toContain('already sharded on this key');
+  it('names every collection of docs/scaling.md, and leaves the unsharded ones alone', () => {
+    const looked = named(fresh, 'find').map((command) => (command.command.filter as { _id: string })._id);
+    for (const [ns, key] of documentedKeys()) {
+      expect(looked, ns).toContain(fresh.ns(ns));
+      if (key === null) {
+        expect(touching(fresh, fresh.ns(ns)), ns).toEqual([]);
+        expect(fresh.output, ns).toContain(`${fresh.ns(ns)}: left unsharded`);
+      }
+    }
   });
 
-  it('reports a collection sharded on another key and exits 1 without touching it', () => {
-    const { calls, output, exitCode } = runScript({ sharded: { 'orders.orders': { _id: 'hashed' } } });
-    expect(exitCode).toBe(1);
-    expect(output).toContain('orders.orders is sharded on { _id: "hashed" }');
-    expect(calls.some((c) => c.op !== 'enableSharding' && c.ns === 'orders.orders')).toBe(false);
+  it('does nothing more on a cluster it already sharded', async () => {
+    const again = await runShardJs({ sharded: Object.fromEntries(documentedSharded()) });
+    expect(again.code, again.output).toBe(0);
+    expect(again.sent.filter((command) => ['createIndexes', 'listIndexes', 'shardCollection'].includes(command.name))).toEqual([]);
+    expect(again.output.match(/already sharded on this key/g)).toHaveLength(documentedSharded().length);
   });
 
-  it('skips creating a shard key index that exists', () => {
-    const { calls } = runScript({ indexes: { 'orders.orderEvents': [{ orderId: 'hashed' }] } });
-    expect(calls.some((c) => c.op === 'createIndex' && c.ns === 'orders.orderEvents')).toBe(false);
-    expect(calls.some((c) => c.op === 'shardCollection' && c.ns === 'orders.orderEvents')).toBe(true);
+  it('reports a collection sharded on another key and exits 1 without touching it', async () => {
+    const run = await runShardJs({ sharded: { 'orders.orders': { _id: 'hashed' } } });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`${run.ns('orders.orders')} is sharded on { _id: "hashed" }, not { buyerId: "hashed", _id: 1 }`);
+    expect(touching(run, run.ns('orders.orders'))).toEqual([]);
+    // The others are still sharded.
+    expect(named(run, 'shardCollection')).toHaveLength(documentedSharded().length - 1);
   });
 
-  it('takes the database names from USERS_DB, PRODUCTS_DB and ORDERS_DB', () => {
-    const { calls } = runScript({ env: { USERS_DB: 'u1', PRODUCTS_DB: 'p1', ORDERS_DB: 'o1' } });
-    expect(calls.filter((c) => c.op === 'enableSharding').map((c) => c.db)).toEqual(['u1', 'p1', 'o1']);
-    for (const { ns } of shardCalls(calls)) expect(ns).toMatch(/^(p1|o1)\./);
+  it('skips creating a shard key index that exists', async () => {
+    const run = await runShardJs({ indexes: { 'orders.orderEvents': [{ orderId: 'hashed' }] } });
+    expect(run.code, run.output).toBe(0);
+    expect(touching(run, run.ns('orders.orderEvents')).map((step) => step.name)).toEqual(['listIndexes', 'shardCollection']);
   });
 
-  it('changes nothing on a dry run or when not connected to a mongos', () => {
-    const dry = runScript({ env: { DRY_RUN: '1' } });
-    expect(dry.calls).toEqual([]);
-    expect(dry.output).toContain('would shard on');
-    const notMongos = runScript({ mongos: false });
-    expect(notMongos.exitCode).toBe(1);
-    expect(notMongos.calls).toEqual([]);
+  it('takes the database names from USERS_DB, PRODUCTS_DB and ORDERS_DB, and defaults to users, products and orders', async () => {
+    for (const { command } of named(fresh, 'shardCollection')) expect(String(command.shardCollection)).toMatch(new RegExp(`^(${fresh.names.products}|${fresh.names.orders})\\.`));
+    // The defaults only on a dry run: it reads and changes nothing, so the shared server is safe.
+    const defaults = await runShardJs({ defaultNames: true, env: { DRY_RUN: '1' } });
+    expect(defaults.code, defaults.output).toBe(0);
+    expect(defaults.output).toMatch(/database users:\n[\s\S]*database products:\n[\s\S]*database orders:\n/);
+    expect(named(defaults, 'find').map((command) => (command.command.filter as { _id: string })._id).sort()).toEqual([...documentedKeys().keys()].sort());
+  });
+
+  it('changes nothing on a dry run', async () => {
+    const dry = await runShardJs({ env: { DRY_RUN: '1' } });
+    expect(dry.code, dry.output).toBe(0);
+    expect([...new Set(dry.sent.map((command) => command.name))].sort()).toEqual(['find', 'hello', 'listIndexes']);
+    expect(dry.output).toContain('Dry run: nothing is changed.');
+    expect(dry.output.match(/would shard on/g)).toHaveLength(documentedSharded().length);
+  });
+
+  it('changes nothing, and exits 1, when not connected to a mongos', async () => {
+    const run = await runShardJs({ mongos: false });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('This script needs a mongos');
+    expect(run.sent.map((command) => command.name)).toEqual(['hello']);
   });
 });
 
