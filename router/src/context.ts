@@ -22,28 +22,39 @@ export interface Caller {
 /** Who sent a request, worked out once: the rate limits and the GraphQL context both ask. */
 export type RequestIdentity = (req: IncomingMessage) => Promise<Caller>;
 
-export function requestIdentity(keys: TrustedKeys, trust: TrustProxy): { identify: RequestIdentity; verified: (req: IncomingMessage) => Promise<Identity> } {
-  const verifications = new WeakMap<IncomingMessage, Promise<Identity>>();
-  const verified = (req: IncomingMessage): Promise<Identity> => {
-    let verification = verifications.get(req);
-    if (!verification) {
-      verification = identityOf(req, keys);
-      verification.catch(() => undefined);
-      verifications.set(req, verification);
-    }
-    return verification;
-  };
-  const identify: RequestIdentity = async (req) => ({
-    identity: await verified(req).catch(() => undefined),
-    clientIp: clientIpOf(req, trust),
-  });
-  return { identify, verified };
+interface Sender {
+  /** Rejects with UNAUTHENTICATED when the token fails verification. */
+  verification: Promise<Identity>;
+  clientIp: string;
 }
 
-export function routerContext(calls: { identify: RequestIdentity; verified: (req: IncomingMessage) => Promise<Identity> }) {
+export interface RequestSenders {
+  identify: RequestIdentity;
+  senderOf: (req: IncomingMessage) => Sender;
+}
+
+export function requestIdentity(keys: TrustedKeys, trust: TrustProxy): RequestSenders {
+  const senders = new WeakMap<IncomingMessage, Sender>();
+  const senderOf = (req: IncomingMessage): Sender => {
+    let sender = senders.get(req);
+    if (!sender) {
+      sender = { verification: identityOf(req, keys), clientIp: clientIpOf(req, trust) };
+      sender.verification.catch(() => undefined);
+      senders.set(req, sender);
+    }
+    return sender;
+  };
+  const identify: RequestIdentity = async (req) => {
+    const { verification, clientIp } = senderOf(req);
+    return { identity: await verification.catch(() => undefined), clientIp };
+  };
+  return { identify, senderOf };
+}
+
+export function routerContext(senders: RequestSenders) {
   return async (req: IncomingMessage): Promise<RouterContext> => {
-    const identity = await calls.verified(req);
-    const { clientIp } = await calls.identify(req);
+    const { verification, clientIp } = senders.senderOf(req);
+    const identity = await verification;
     const requestId = typeof req.id === 'string' ? req.id : requestIdOf(req);
     return identity.kind === 'anonymous'
       ? { identity, requestId, clientIp }

@@ -29,8 +29,6 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   COST_ESTIMATED_TOO_EXPENSIVE: 400,
 };
 
-
-
 export function appError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   const status = HTTP_STATUS[code];
   return new GraphQLError(message, {
