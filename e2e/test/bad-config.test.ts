@@ -85,7 +85,7 @@ describe.concurrent('a service exits 1 on bad configuration, naming every proble
   it.each([
     ['users', ['MONGODB_URI', 'AUTH_SECRET_KEY']],
     ['products', ['MONGODB_URI', 'AUTH_PUBLIC_KEYS', 'SERVICE_PUBLIC_KEYS']],
-    ['orders', ['MONGODB_URI', 'AUTH_PUBLIC_KEYS', 'SERVICE_SECRET_KEY']],
+    ['orders', ['MONGODB_URI', 'AUTH_PUBLIC_KEYS', 'SERVICE_SECRET_KEY', 'PAYMENT_PROVIDER']],
     ['router', ['AUTH_PUBLIC_KEYS']],
   ] as [Service, string[]][])('%s with nothing set names each required setting', async (service, required) => {
     expectRefused(await run(service, {}), required);
@@ -130,7 +130,40 @@ describe.concurrent('a service exits 1 on bad configuration, naming every proble
       AUTH_PUBLIC_KEYS: 'k4.local.not-a-public-key',
       SERVICE_SECRET_KEY: publicKey,
     });
-    expectRefused(exit, ['ORDERS_DB', 'ORDERS_PORT', 'PRODUCTS_URL', 'AUTH_PUBLIC_KEYS', 'SERVICE_SECRET_KEY'], [MONGO_PASSWORD]);
+    expectRefused(exit, ['ORDERS_DB', 'ORDERS_PORT', 'PRODUCTS_URL', 'AUTH_PUBLIC_KEYS', 'SERVICE_SECRET_KEY', 'PAYMENT_PROVIDER'], [MONGO_PASSWORD]);
+  });
+
+  it('orders in production with every other setting right refuses to start without a payment provider, and says why', async () => {
+    const good = { MONGODB_URI: 'mongodb://127.0.0.1:1/', AUTH_PUBLIC_KEYS: publicKey, SERVICE_SECRET_KEY: secretKey };
+    const unset = await run('orders', good);
+    expectRefused(unset, ['PAYMENT_PROVIDER'], [secretMaterial]);
+    expect(unset.output).toMatch(/development and tests only/);
+    const approveAll = await run('orders', { ...good, PAYMENT_PROVIDER: 'approve-all' });
+    expectRefused(approveAll, ['PAYMENT_PROVIDER'], [secretMaterial]);
+    expect(approveAll.output).toMatch(/approve-all is refused when NODE_ENV=production.*development and tests only/);
+  });
+
+  it('orders and products: payment deadline, per-buyer limits, stock call timeout, hold time and sweep interval out of range', async () => {
+    const orders = await run('orders', {
+      MONGODB_URI: 'mongodb://127.0.0.1:1/',
+      AUTH_PUBLIC_KEYS: publicKey,
+      SERVICE_SECRET_KEY: secretKey,
+      PAYMENT_PROVIDER: 'card-on-file',
+      ORDER_PAYMENT_TIMEOUT_SECONDS: '4',
+      MAX_OPEN_ORDERS_PER_BUYER: '0',
+      MAX_LINE_QUANTITY: '20000',
+      PRODUCTS_TIMEOUT_MS: 'slow',
+      SWEEP_INTERVAL_SECONDS: '-5',
+    });
+    expectRefused(orders, ['PAYMENT_PROVIDER', 'ORDER_PAYMENT_TIMEOUT_SECONDS', 'MAX_OPEN_ORDERS_PER_BUYER', 'MAX_LINE_QUANTITY', 'PRODUCTS_TIMEOUT_MS', 'SWEEP_INTERVAL_SECONDS'], [secretMaterial]);
+    const products = await run('products', {
+      MONGODB_URI: 'mongodb://127.0.0.1:1/',
+      AUTH_PUBLIC_KEYS: publicKey,
+      SERVICE_PUBLIC_KEYS: publicKey,
+      STOCK_HOLD_SECONDS: '1',
+      SWEEP_INTERVAL_SECONDS: 'often',
+    });
+    expectRefused(products, ['STOCK_HOLD_SECONDS', 'SWEEP_INTERVAL_SECONDS']);
   });
 
   it('router: a bad MAX_DEPTH, port, subgraph URLs, CORS origins, rate limits, proxies, Redis URL and keys', async () => {

@@ -14,6 +14,7 @@ import {
   type SubgraphName,
 } from './config.ts';
 
+import { orderSettingChecks } from './order-config.ts';
 import { rateLimitRedisUrl, ROUTER_LIMIT_SETTINGS, SIGN_IN_LIMIT_SETTINGS, trustedProxies } from './rate-limit-config.ts';
 
 export type ServiceName = SubgraphName | 'router';
@@ -81,6 +82,7 @@ export function configProblems(env: Env, service: ServiceName, extraChecks: read
   // One check a setting, so every bad one is named, not only the first of a group.
   const limits = service === 'router' ? ROUTER_LIMIT_SETTINGS : service === 'users' ? SIGN_IN_LIMIT_SETTINGS : [];
   for (const name of limits) check(problems, () => limitSetting(env, name, 0));
+  if (service === 'products' || service === 'orders') for (const setting of orderSettingChecks(service)) check(problems, () => setting(env));
   for (const extra of extraChecks) check(problems, () => extra(env));
   return problems;
 }

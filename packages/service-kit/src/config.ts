@@ -98,6 +98,16 @@ export function accessTokenTtlSeconds(env: Env): number {
   return parse(z.coerce.number().int().min(60).max(86_400), env, 'ACCESS_TOKEN_TTL_SECONDS', 15 * 60);
 }
 
+/** How often a service sweeps (SWEEP_INTERVAL_SECONDS); 0 turns sweeping off, for tests that show what it repairs. */
+export function sweepIntervalMs(env: Env): number {
+  return parse(z.coerce.number().int().min(0).max(3600), env, 'SWEEP_INTERVAL_SECONDS', 10) * 1000;
+}
+
+/** A whole number of seconds from `min` to `max` (NAME), as milliseconds. */
+export function secondsSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
+  return parse(z.coerce.number().int().min(min).max(max), env, name, fallback) * 1000;
+}
+
 /** How long a stopping service keeps serving while reporting not-ready (SHUTDOWN_DELAY_MS). */
 export function shutdownDelayMs(env: Env): number {
   return parse(z.coerce.number().int().min(0).max(120_000), env, 'SHUTDOWN_DELAY_MS', 0);

@@ -22,3 +22,5 @@ export * from './money.ts';
 export * from './order-lines.ts';
 export * from './versioned-insert.ts';
 export * from './subgraph-service.ts';
+export * from './sweeps.ts';
+export * from './order-config.ts';

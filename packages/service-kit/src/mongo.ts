@@ -38,6 +38,8 @@ export interface IndexDefinition {
   key: IndexSpecification;
   name: string;
   unique?: boolean;
+  /** Leaves out documents without the field, so a unique index holds only where it is set. */
+  sparse?: boolean;
 }
 
 /**
@@ -45,8 +47,8 @@ export interface IndexDefinition {
  * while repeating a single createIndex is a no-op on it and on MongoDB.
  */
 export async function ensureIndexes<T extends Document>(collection: Collection<T>, indexes: readonly IndexDefinition[]): Promise<void> {
-  for (const { key, name, unique } of indexes) {
-    const options: CreateIndexesOptions = unique ? { name, unique } : { name };
+  for (const { key, name, unique, sparse } of indexes) {
+    const options: CreateIndexesOptions = { name, ...(unique ? { unique } : {}), ...(sparse ? { sparse } : {}) };
     await collection.createIndex(key, options);
   }
 }

@@ -11,6 +11,8 @@ export interface ContextDeps {
   keys: TrustedKeys;
   stores: Stores;
   steps: OrderSteps;
+  /** Units of one product an order may have (MAX_LINE_QUANTITY). */
+  maxLineQuantity: number;
 }
 
 export interface Context {
@@ -18,8 +20,9 @@ export interface Context {
   loaders: Loaders;
   stores: Stores;
   steps: OrderSteps;
+  maxLineQuantity: number;
 }
 
 export async function createContext(deps: ContextDeps, req: IncomingMessage): Promise<Context> {
-  return { identity: await identityOf(req, deps.keys), loaders: createLoaders(deps.stores), stores: deps.stores, steps: deps.steps };
+  return { identity: await identityOf(req, deps.keys), loaders: createLoaders(deps.stores), stores: deps.stores, steps: deps.steps, maxLineQuantity: deps.maxLineQuantity };
 }

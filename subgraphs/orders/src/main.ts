@@ -1,14 +1,43 @@
-// Entry point of the orders subgraph: read config, connect, serve, drain on SIGTERM.
+// Entry point of the orders subgraph: read config, connect, serve, sweep, drain on SIGTERM.
 import { importKeyRing, importSigningKey } from '@marketplace/auth';
-import { connectServiceDatabase, isProduction, listenConfig, requireSecret, runService, subgraphUrl } from '@marketplace/service-kit';
+import {
+  buyerLimits,
+  connectServiceDatabase,
+  isProduction,
+  listenConfig,
+  paymentProviderName,
+  paymentTimeoutMs,
+  productsTimeoutMs,
+  requireSecret,
+  runService,
+  subgraphUrl,
+  sweepIntervalMs,
+} from '@marketplace/service-kit';
+import { paymentProvider } from './payments.ts';
 import { startOrdersService } from './service.ts';
 
 runService('orders', async (env, logger) => {
   const keys = { users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')) };
   const serviceSigner = await importSigningKey(requireSecret(env, 'SERVICE_SECRET_KEY'));
   const productsUrl = subgraphUrl(env, 'products');
+  const payments = paymentProvider(paymentProviderName(env));
+  const { maxOpenOrders, maxLineQuantity } = buyerLimits(env);
   const { mongo, database } = await connectServiceDatabase(env, 'orders');
-  const listen = listenConfig(env, 'orders');
-  const server = await startOrdersService({ mongo, database, keys, serviceSigner, productsUrl, ...listen, production: isProduction(env), logger });
+  const server = await startOrdersService({
+    mongo,
+    database,
+    keys,
+    serviceSigner,
+    productsUrl,
+    ...listenConfig(env, 'orders'),
+    production: isProduction(env),
+    logger,
+    payments,
+    paymentTimeoutMs: paymentTimeoutMs(env),
+    maxOpenOrdersPerBuyer: maxOpenOrders,
+    maxLineQuantity,
+    productsTimeoutMs: productsTimeoutMs(env),
+    sweepIntervalMs: sweepIntervalMs(env),
+  });
   return { server, close: () => mongo.close() };
 });

@@ -1,24 +1,36 @@
-// The steps of an order that reach beyond its own log: stock reserved and released, payment taken and refunded.
+// The steps of an order that reach beyond its own log: stock reserved, confirmed and released, payment taken and refunded.
 //
-// Each step leaves a state a retry can finish: stock is reserved under the order's id and given
-// back when the order cannot be recorded; a payment is taken once per order and refunded when the
-// order was cancelled meanwhile; a cancelled order's stock is released once, by its cancel or a retry.
+// Each step leaves a state a retry or a sweep can finish (README, "Stock that never oversells"):
+// stock is reserved under the order's id, confirmed once the order is recorded, and given back when
+// the order cannot be recorded, is cancelled, or is not paid in time; a payment is taken once per
+// order and refunded when the order was cancelled meanwhile.
 import { ObjectId } from 'mongodb';
-import type { OrderLine } from '@marketplace/service-kit';
+import { appError, conflict, ErrorCode, type OrderLine } from '@marketplace/service-kit';
 import { placeOnce } from './idempotent-placement.ts';
-import type { OrderParty } from './order-states/state-machine.ts';
-import { refusedFrom, type OrderTransitions, type TransitionResult } from './order-states/transitions.ts';
+import { SYSTEM, type OrderParty } from './order-states/state-machine.ts';
+import { refusedFrom, TransitionRefusedError, type OrderTransitions, type TransitionResult } from './order-states/transitions.ts';
 import type { PaymentProvider } from './payments.ts';
 import { orderTotal } from './pricing.ts';
 import { StockUnavailableError, type StockClient } from './stock-client.ts';
 import type { Stores } from './stores/index.ts';
 import type { OrderDocument } from './stores/orders.ts';
 
+/** The notes of the system's own cancels. */
+export const EXPIRY_NOTES = { payment: 'payment timeout', stockHold: 'stock hold expired' } as const;
+
+export interface OrderPolicy {
+  /** How long a buyer has to pay an order. */
+  paymentTimeoutMs: number;
+  /** Unpaid orders a buyer may have at once. */
+  maxOpenOrders: number;
+}
+
 export interface OrderStepsDeps {
   stores: Stores;
   transitions: OrderTransitions;
   stock: StockClient;
   payments: PaymentProvider;
+  policy: OrderPolicy;
 }
 
 /** Who takes a step, and how they stand towards the order. */
@@ -39,12 +51,14 @@ export class OrderSteps {
   readonly #transitions: OrderTransitions;
   readonly #stock: StockClient;
   readonly #payments: PaymentProvider;
+  readonly #policy: OrderPolicy;
 
   constructor(deps: OrderStepsDeps) {
     this.#stores = deps.stores;
     this.#transitions = deps.transitions;
     this.#stock = deps.stock;
     this.#payments = deps.payments;
+    this.#policy = deps.policy;
   }
 
   place({ buyerId, items, idempotencyKey }: PlacementRequest): Promise<OrderDocument> {
@@ -56,14 +70,27 @@ export class OrderSteps {
     const reference = order._id.toHexString();
     // Refuse before charging; the provider charges a reference once, so racing payments share one charge.
     await this.#transitions.assertAllowed(order, 'pay', party);
+    if (order.paymentDueAt && Date.now() >= order.paymentDueAt.getTime()) {
+      throw appError(ErrorCode.BAD_USER_INPUT, `this order had to be paid by ${order.paymentDueAt.toISOString()}; it is being cancelled and its stock given back`, {
+        status: 'PENDING',
+        paymentDueAt: order.paymentDueAt.toISOString(),
+      });
+    }
+    // Only stock the order is known to hold may be paid for.
+    if (!order.stockConfirmedAt && (await this.confirmStock(order)) === 'expired') {
+      throw conflict('the stock held for this order ran out before it was confirmed and has gone back; place the order again');
+    }
     const { paymentId } = await this.#payments.charge({ reference, amount: order.total, payerId: actorId.toHexString() });
+    let paid: OrderDocument;
     try {
-      return (await this.#transitions.apply(order, 'pay', party, { actorId, paymentId })).order;
+      paid = (await this.#transitions.apply(order, 'pay', party, { actorId, paymentId })).order;
     } catch (error) {
-      // Cancelled while the payment went through: nothing is left to pay for.
+      // Cancelled (or expired) while the payment went through: nothing is left to pay for.
       if (refusedFrom(error, 'CANCELLED')) await this.#payments.refund(reference);
       throw error;
     }
+    await this.#stores.slots.free(order._id);
+    return paid;
   }
 
   async ship(order: OrderDocument, { actorId, party }: Actor, trackingNumber: string): Promise<OrderDocument> {
@@ -79,19 +106,88 @@ export class OrderSteps {
     try {
       cancelled = await this.#transitions.apply(order, 'cancel', party, { actorId, note });
     } catch (error) {
-      // A retry after a cancel whose release failed is what gives the stock back.
-      if (refusedFrom(error, 'CANCELLED') && !(await this.#stores.orders.findById(order._id))?.stockReleasedAt) {
-        await this.#releaseStock(order._id).catch(() => undefined);
-      }
+      // A retry after a cancel whose release failed is what gives the stock back (the sweep does too).
+      if (refusedFrom(error, 'CANCELLED')) await this.releaseCancelled(order).catch(() => undefined);
       throw error;
     }
-    await this.#releaseStock(order._id);
+    await this.#afterCancel(order);
     if (cancelled.from === 'PAID') await this.#payments.refund(order._id.toHexString());
     return cancelled.order;
   }
 
-  /** Reserves under the order's id, so a reservation and its order can always be matched up, then records the order. */
+  /**
+   * The system cancels an unpaid order (its payment deadline passed, or its stock hold ran out)
+   * and gives its stock back. False when the order had moved on first: a payment wins cleanly.
+   */
+  async expire(order: OrderDocument, note: string): Promise<boolean> {
+    try {
+      await this.#transitions.apply(order, 'expire', SYSTEM, { actorId: null, note });
+    } catch (error) {
+      if (!(error instanceof TransitionRefusedError)) throw error;
+      await this.#transitions.settle(order._id);
+      return false;
+    }
+    await this.#afterCancel(order);
+    return true;
+  }
+
+  /**
+   * Tells the products service that the order is recorded, so its stock stays taken. When the hold
+   * had run out and the stock gone back, the order is expired instead: it never stays PENDING
+   * without its stock.
+   */
+  async confirmStock(order: OrderDocument): Promise<'confirmed' | 'expired'> {
+    if ((await this.#stock.confirm(order._id.toHexString())) === 'CONFIRMED') {
+      await this.#stores.orders.markStockConfirmed(order._id);
+      return 'confirmed';
+    }
+    await this.expire(order, EXPIRY_NOTES.stockHold);
+    return 'expired';
+  }
+
+  /** Gives a cancelled order's reservation back; the products service releases a reservation once at most. */
+  async releaseCancelled(order: OrderDocument): Promise<void> {
+    await this.#stock.release(order._id.toHexString());
+    await this.#stores.orders.markStockReleased(order._id);
+    await this.#stores.slots.free(order._id);
+  }
+
+  /** The stock back and the slot free; the order is cancelled whatever happens here, and if this fails the sweep finishes it. */
+  async #afterCancel(order: OrderDocument): Promise<void> {
+    await this.releaseCancelled(order).catch(() => undefined);
+  }
+
+  /**
+   * Takes one of the buyer's open-order slots, reserves under the order's id (so a reservation
+   * and its order can always be matched up), records the order, then confirms the reservation.
+   */
   async #placeAs(orderId: ObjectId, buyerId: ObjectId, items: OrderLine[]): Promise<OrderDocument> {
+    const { maxOpenOrders } = this.#policy;
+    if (!(await this.#stores.slots.take(buyerId, orderId, maxOpenOrders))) {
+      throw appError(ErrorCode.BAD_USER_INPUT, `you have ${maxOpenOrders} unpaid orders, the most allowed (MAX_OPEN_ORDERS_PER_BUYER); pay or cancel one first`, {
+        limit: 'MAX_OPEN_ORDERS_PER_BUYER',
+        max: maxOpenOrders,
+      });
+    }
+    let order: OrderDocument;
+    try {
+      order = await this.#reserveAndRecord(orderId, buyerId, items);
+    } catch (error) {
+      await this.#stores.slots.free(orderId).catch(() => undefined);
+      throw error;
+    }
+    let confirmed: 'confirmed' | 'expired';
+    try {
+      confirmed = await this.confirmStock(order);
+    } catch {
+      // Recorded and holding its stock; the sweep confirms it (or expires it) once the products service answers.
+      return order;
+    }
+    if (confirmed === 'expired') throw conflict('the stock could not be held long enough to record the order; place it again');
+    return { ...order, stockConfirmedAt: new Date() };
+  }
+
+  async #reserveAndRecord(orderId: ObjectId, buyerId: ObjectId, items: OrderLine[]): Promise<OrderDocument> {
     const reservationId = orderId.toHexString();
     let reserved;
     try {
@@ -119,6 +215,9 @@ export class OrderSteps {
         status: 'PENDING',
         statusSequence: 0,
         trackingNumber: null,
+        stockConfirmedAt: null,
+        stockReleasedAt: null,
+        paymentDueAt: new Date(now.getTime() + this.#policy.paymentTimeoutMs),
         createdAt: now,
         updatedAt: now,
       });
@@ -128,13 +227,7 @@ export class OrderSteps {
     }
   }
 
-  /** Gives a cancelled order's reservation back; the products service releases a reservation once at most. */
-  async #releaseStock(orderId: ObjectId): Promise<void> {
-    await this.#stock.release(orderId.toHexString());
-    await this.#stores.orders.markStockReleased(orderId);
-  }
-
-  /** Gives the stock back when the order could not be recorded; the release is idempotent. */
+  /** Gives the stock back when the order could not be recorded; the release is idempotent, and the sweep backs it up. */
   async #releaseQuietly(reservationId: string): Promise<void> {
     await this.#stock.release(reservationId).catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 // Where an order's money is taken and given back; a real payment service plugs in here.
-import type { Money } from '@marketplace/service-kit';
+import type { Money, PaymentProviderName } from '@marketplace/service-kit';
 
 export interface PaymentRequest {
   /** The order id: a provider must charge a reference at most once, however often it is asked. */
@@ -15,11 +15,19 @@ export interface PaymentProvider {
   refund(reference: string): Promise<void>;
 }
 
-/** Approves every payment: the marketplace has no payment service yet. */
+/** Approves every payment and takes no money: for development and tests only (PAYMENT_PROVIDER refuses it in production). */
 export class ApproveAllPayments implements PaymentProvider {
   async charge(request: PaymentRequest): Promise<{ paymentId: string }> {
     return { paymentId: `approved:${request.reference}` };
   }
 
   async refund(): Promise<void> {}
+}
+
+/** The provider PAYMENT_PROVIDER names; a real one is added here, next to its settings. */
+export function paymentProvider(name: PaymentProviderName): PaymentProvider {
+  switch (name) {
+    case 'approve-all':
+      return new ApproveAllPayments();
+  }
 }

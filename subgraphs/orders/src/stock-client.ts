@@ -19,6 +19,9 @@ const RESERVE = /* GraphQL */ `
     reserveStock(input: $input) { id status items { productId sellerId title quantity unitPrice { amount currency } } }
   }
 `;
+const CONFIRM = /* GraphQL */ `
+  mutation Confirm($id: ID!) { confirmStock(reservationId: $id) { id status } }
+`;
 const RELEASE = /* GraphQL */ `
   mutation Release($id: ID!) { releaseStock(reservationId: $id) { id status } }
 `;
@@ -32,19 +35,30 @@ export class StockUnavailableError extends Error {
   override name = 'StockUnavailableError';
 }
 
+/** How long a stock call may take unless told otherwise (PRODUCTS_TIMEOUT_MS). */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
 export class StockClient {
   readonly #url: string;
   readonly #signer: SigningKey;
+  readonly #timeoutMs: number;
   #token: { value: string; renewAt: number } | undefined;
 
-  constructor(url: string, signer: SigningKey) {
+  constructor(url: string, signer: SigningKey, timeoutMs = DEFAULT_TIMEOUT_MS) {
     this.#url = url;
     this.#signer = signer;
+    this.#timeoutMs = timeoutMs;
   }
 
   async reserve(reservationId: string, items: { productId: string; quantity: number }[]): Promise<ReservedLine[]> {
     const data = await this.#call<{ reserveStock: { items: ReservedLine[] } }>(RESERVE, { input: { reservationId, items } });
     return data.reserveStock.items;
+  }
+
+  /** CONFIRMED: the stock stays with the order; RELEASED: its hold had run out and it was given back. */
+  async confirm(reservationId: string): Promise<'CONFIRMED' | 'RELEASED'> {
+    const data = await this.#call<{ confirmStock: { status: string } }>(CONFIRM, { id: reservationId });
+    return data.confirmStock.status === 'CONFIRMED' ? 'CONFIRMED' : 'RELEASED';
   }
 
   async release(reservationId: string): Promise<void> {
@@ -66,7 +80,7 @@ export class StockClient {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.#bearer()}` },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(this.#timeoutMs),
       });
       body = (await response.json()) as GraphQLResponse<T>;
     } catch (error) {

@@ -9,11 +9,12 @@ const PARTIES = {
   partSeller: { ...nobody, sellsAnItem: true },
   admin: { ...nobody, isAdmin: true },
   stranger: nobody,
+  system: { ...nobody, isSystem: true },
 } satisfies Record<string, OrderParty>;
 type PartyName = keyof typeof PARTIES;
 
 const STATUSES: OrderStatus[] = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
-const ACTIONS: OrderAction[] = ['pay', 'ship', 'deliver', 'cancel'];
+const ACTIONS: OrderAction[] = ['pay', 'ship', 'deliver', 'cancel', 'expire'];
 
 /** The whole lifecycle, written out once more by hand: action → [from statuses, to, who may]. */
 const EXPECTED: Record<OrderAction, { from: OrderStatus[]; to: OrderStatus; actors: PartyName[] }> = {
@@ -21,6 +22,7 @@ const EXPECTED: Record<OrderAction, { from: OrderStatus[]; to: OrderStatus; acto
   ship: { from: ['PAID'], to: 'SHIPPED', actors: ['soleSeller', 'admin'] },
   deliver: { from: ['SHIPPED'], to: 'DELIVERED', actors: ['soleSeller', 'admin'] },
   cancel: { from: ['PENDING', 'PAID'], to: 'CANCELLED', actors: ['buyer', 'soleSeller', 'partSeller', 'admin'] },
+  expire: { from: ['PENDING'], to: 'CANCELLED', actors: ['system'] },
 };
 
 describe('the order state machine', () => {
@@ -48,7 +50,8 @@ describe('the order state machine', () => {
 
   it('a buyer who sells every item may do everything either role may', () => {
     const both = { ...nobody, isBuyer: true, sellsAnItem: true, sellsEveryItem: true };
-    for (const action of ACTIONS) expect(actorRefusal(action, both)).toBeNull();
+    for (const action of ACTIONS.filter((a) => a !== 'expire')) expect(actorRefusal(action, both)).toBeNull();
+    expect(actorRefusal('expire', both)).toBe('only the system can expire an order');
   });
 
   it('lists where each status can go next', () => {

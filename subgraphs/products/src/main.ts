@@ -1,6 +1,6 @@
 // Entry point of the products subgraph: read config, connect, serve, drain on SIGTERM.
 import { importKeyRing } from '@marketplace/auth';
-import { connectServiceDatabase, isProduction, listenConfig, requireSecret, runService } from '@marketplace/service-kit';
+import { connectServiceDatabase, isProduction, listenConfig, requireSecret, runService, stockHoldMs, sweepIntervalMs } from '@marketplace/service-kit';
 import { startProductsService } from './service.ts';
 
 runService('products', async (env, logger) => {
@@ -9,6 +9,15 @@ runService('products', async (env, logger) => {
     services: await importKeyRing(requireSecret(env, 'SERVICE_PUBLIC_KEYS')),
   };
   const { mongo, database } = await connectServiceDatabase(env, 'products');
-  const server = await startProductsService({ mongo, database, keys, ...listenConfig(env, 'products'), production: isProduction(env), logger });
+  const server = await startProductsService({
+    mongo,
+    database,
+    keys,
+    ...listenConfig(env, 'products'),
+    production: isProduction(env),
+    logger,
+    holdMs: stockHoldMs(env),
+    sweepIntervalMs: sweepIntervalMs(env),
+  });
   return { server, close: () => mongo.close() };
 });

@@ -1,15 +1,23 @@
 // Builds and starts the products subgraph on a given database; main.ts and the tests share it.
-import { readSubgraphSchema, startSubgraph, type RunningServer, type SubgraphServiceOptions } from '@marketplace/service-kit';
+import { readSubgraphSchema, startSubgraph, startSweeps, type RunningServer, type SubgraphServiceOptions } from '@marketplace/service-kit';
 import { createContext } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { openStores } from './stores/index.ts';
+import { stockSweepTasks } from './sweeps/stock-holds.ts';
 
 export const typeDefs = readSubgraphSchema(new URL('./schema.graphql', import.meta.url));
 
 /** `keys.services` holds the orders service's key, for the stock operations. */
-export type ProductsServiceOptions = SubgraphServiceOptions;
+export interface ProductsServiceOptions extends SubgraphServiceOptions {
+  /** How long a reservation the orders service has not confirmed is held (default 60 s). */
+  holdMs?: number;
+  /** Sweep on this interval (and once now); no sweeping when left out. */
+  sweepIntervalMs?: number;
+}
 
 export async function startProductsService(options: ProductsServiceOptions): Promise<RunningServer> {
-  const deps = { keys: options.keys, stores: await openStores(options.mongo.db(options.database)) };
-  return startSubgraph(options, { typeDefs, resolvers, context: (req) => createContext(deps, req) });
+  const stores = await openStores(options.mongo.db(options.database), options.holdMs === undefined ? {} : { holdMs: options.holdMs });
+  const deps = { keys: options.keys, stores };
+  const sweeps = options.sweepIntervalMs ? startSweeps({ intervalMs: options.sweepIntervalMs, logger: options.logger, tasks: stockSweepTasks(stores) }) : undefined;
+  return startSubgraph(options, { typeDefs, resolvers, context: (req) => createContext(deps, req), ...(sweeps ? { onStop: () => sweeps.stop() } : {}) });
 }

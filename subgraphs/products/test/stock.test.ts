@@ -12,6 +12,7 @@ let db: Db;
 let store: ProductsStore;
 let ledger: StockLedger;
 let reservations: Reservations;
+const HOLD_MS = 60_000;
 
 beforeAll(async () => {
   database = await startDatabase();
@@ -19,8 +20,8 @@ beforeAll(async () => {
   db = client.db(`stock_${new ObjectId().toHexString()}`);
   store = new ProductsStore(db);
   ledger = new StockLedger(db, store.products);
-  reservations = new Reservations(db, ledger);
-  await Promise.all([store.ensureIndexes(), ledger.ensureIndexes()]);
+  reservations = new Reservations(db, ledger, HOLD_MS);
+  await Promise.all([store.ensureIndexes(), ledger.ensureIndexes(), reservations.ensureIndexes()]);
 }, 240_000);
 afterAll(async () => {
   await db?.dropDatabase();
@@ -82,5 +83,79 @@ describe('reservations', () => {
 
     await Promise.all(Array.from({ length: 10 }, () => reservations.release('r-ok')));
     expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([5, 1]);
+  });
+});
+
+describe('movements', () => {
+  it('happen once however many race, and a void made first stops the movement', async () => {
+    const product = await newProduct(50);
+    const entries = await Promise.all(Array.from({ length: 12 }, () => ledger.applyOnce(product._id, -4, 'take:m1:x')));
+    expect(new Set(entries.map((e) => e._id)).size).toBe(1);
+    expect(await stockOf(product._id)).toBe(46);
+    const voided = await ledger.applyOnce(product._id, 0, 'take:m2:x');
+    expect(voided.delta).toBe(0);
+    expect((await ledger.applyOnce(product._id, -4, 'take:m2:x')).delta).toBe(0);
+    expect(await stockOf(product._id)).toBe(46);
+  });
+});
+
+describe('holds', () => {
+  const ledgerOf = (id: string) => db.collection('stockLedger').find({ movement: { $regex: `^(take|give):${id}:` } }).toArray();
+  const decisionOf = async (id: string) => (await db.collection('stockHoldDecisions').findOne({ _id: id as never }))?.decision;
+
+  it('a confirmed reservation keeps its stock through the sweep; a release after it gives it back once', async () => {
+    const a = await newProduct(5);
+    await reservations.reserve('h-confirmed', [{ product: a, quantity: 3 }]);
+    expect(await reservations.confirm('h-confirmed')).toMatchObject({ status: 'CONFIRMED' });
+    expect(await reservations.confirm('h-confirmed')).toMatchObject({ status: 'CONFIRMED' });
+    await reservations.sweep(100, new Date(Date.now() + 2 * HOLD_MS));
+    expect(await stockOf(a._id)).toBe(2);
+    await Promise.all(Array.from({ length: 5 }, () => reservations.release('h-confirmed')));
+    expect(await stockOf(a._id)).toBe(5);
+    expect((await ledgerOf('h-confirmed')).filter((e) => e.movement.startsWith('give:'))).toHaveLength(1);
+  });
+
+  it('an unconfirmed reservation is given back by the sweep after its hold, and can no longer be confirmed', async () => {
+    const a = await newProduct(5);
+    const b = await newProduct(5);
+    await reservations.reserve('h-lapsed', [{ product: a, quantity: 2 }, { product: b, quantity: 1 }]);
+    expect((await reservations.sweep(1000)).givenBack).toBe(0);
+    expect(await stockOf(a._id)).toBe(3);
+    const later = new Date(Date.now() + HOLD_MS + 1000);
+    const [first, second] = await Promise.all([reservations.sweep(1000, later), reservations.sweep(1000, later)]);
+    expect(first.givenBack + second.givenBack).toBeGreaterThanOrEqual(1);
+    expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([5, 5]);
+    expect(await reservations.confirm('h-lapsed')).toMatchObject({ status: 'RELEASED' });
+    expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([5, 5]);
+    expect(await decisionOf('h-lapsed')).toBe('ABANDONED');
+  });
+
+  it('a confirmation and the sweep racing: exactly one wins, and stock matches the winner', async () => {
+    const a = await newProduct(100);
+    const ids = Array.from({ length: 10 }, (_, i) => `h-race-${i}`);
+    for (const id of ids) await reservations.reserve(id, [{ product: a, quantity: 1 }]);
+    const later = new Date(Date.now() + HOLD_MS + 1000);
+    const confirmations = await Promise.all([...ids.map((id) => reservations.confirm(id)), reservations.sweep(1000, later)]);
+    const kept = confirmations.slice(0, ids.length).filter((r) => r?.status === 'CONFIRMED').length;
+    expect(await stockOf(a._id)).toBe(100 - kept);
+    for (const id of ids) expect(await decisionOf(id)).toBe((await reservations.confirm(id))!.status === 'CONFIRMED' ? 'CONFIRMED' : 'ABANDONED');
+  });
+
+  it('a release that arrives before its reservation stops it from taking anything', async () => {
+    const a = await newProduct(5);
+    expect(await reservations.release('h-early')).toBeNull();
+    await expect(reservations.reserve('h-early', [{ product: a, quantity: 2 }])).rejects.toThrow(/released/);
+    expect(await stockOf(a._id)).toBe(5);
+    expect(await reservations.confirm('h-early')).toMatchObject({ status: 'RELEASED' });
+  });
+
+  it('a take that arrives after its line was given back finds it voided, and the reservation fails whole', async () => {
+    const a = await newProduct(5);
+    const b = await newProduct(5);
+    // As a sweep on another replica does to a stalled reservation: the second line is voided first.
+    await ledger.applyOnce(b._id, 0, `take:h-stalled:${b._id.toHexString()}`);
+    await expect(reservations.reserve('h-stalled', [{ product: a, quantity: 2 }, { product: b, quantity: 2 }])).rejects.toThrow(/given back/);
+    expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([5, 5]);
+    expect((await reservations.find('h-stalled'))?.status).toBe('FAILED');
   });
 });

@@ -38,9 +38,14 @@ export type Mutation = {
   cancelOrder: Order;
   /** SHIPPED to DELIVERED, by a seller of every item in the order or an ADMIN. */
   deliverOrder: Order;
-  /** PENDING to PAID, by the buyer: takes the payment for the order's total. */
+  /** PENDING to PAID, by the buyer, before `paymentDueAt`: takes the payment for the order's total. */
   payOrder: Order;
-  /** Places an order for the caller at the catalog's current prices, reserving the stock. */
+  /**
+   * Places an order for the caller at the catalog's current prices, reserving the stock until it is
+   * paid or `paymentDueAt` passes. A buyer may have at most MAX_OPEN_ORDERS_PER_BUYER (20) unpaid
+   * orders and at most MAX_LINE_QUANTITY (100) units of one product in an order: beyond them,
+   * BAD_USER_INPUT naming the limit (extensions.limit).
+   */
   placeOrder: Order;
   /** PAID to SHIPPED, by a seller of every item in the order or an ADMIN. */
   shipOrder: Order;
@@ -82,6 +87,8 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** At most 100 lines; most orders have a few. */
   items: Array<OrderItem>;
+  /** While PENDING: the time by which it must be paid; after it the order is cancelled (note `payment timeout`) and its stock goes back. */
+  paymentDueAt: Maybe<Scalars['DateTime']['output']>;
   status: OrderStatus;
   total: Money;
   /** Set when the order is shipped. */
@@ -105,7 +112,7 @@ export type OrderEdge = {
 /** A change of an order's status: who made it, when, and why. */
 export type OrderEvent = {
   __typename?: 'OrderEvent';
-  /** Who made the change; null if that account is not known. */
+  /** Who made the change; null for a change the system made (a payment timeout) or an account that is not known. */
   actor: Maybe<User>;
   at: Scalars['DateTime']['output'];
   /** The reason given for a cancellation. */
@@ -381,6 +388,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   events?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  paymentDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

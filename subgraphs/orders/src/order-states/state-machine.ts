@@ -1,7 +1,8 @@
 // The order lifecycle as data: which status each action leads from and to, and who may take it.
 import type { OrderStatus } from '../stores/orders.ts';
 
-export type OrderAction = 'pay' | 'ship' | 'deliver' | 'cancel';
+/** `expire` is the system's own cancel: an unpaid order whose payment deadline or stock hold ran out. */
+export type OrderAction = 'pay' | 'ship' | 'deliver' | 'cancel' | 'expire';
 
 /** How the caller stands towards one order; an order's sellers never change after it is placed. */
 export interface OrderParty {
@@ -11,12 +12,18 @@ export interface OrderParty {
   /** Sells every item, so the whole parcel is theirs to send. */
   sellsEveryItem: boolean;
   isAdmin: boolean;
+  /** The service itself (a sweep), never a signed-in caller. */
+  isSystem?: boolean;
 }
+
+/** How the system stands towards every order: it may only expire one. */
+export const SYSTEM: OrderParty = { isBuyer: false, sellsAnItem: false, sellsEveryItem: false, isAdmin: false, isSystem: true };
 
 interface Rule {
   from: readonly OrderStatus[];
   to: OrderStatus;
-  mutation: string;
+  /** The client's mutation for it; none for what only the system does. */
+  mutation: string | null;
   mayTake: (party: OrderParty) => boolean;
   actors: string;
 }
@@ -44,12 +51,14 @@ const RULES: Readonly<Record<OrderAction, Rule>> = {
     mayTake: (p) => p.isBuyer || p.sellsAnItem || p.isAdmin,
     actors: 'the buyer, a seller of one of its items or an ADMIN',
   },
+  // Only from PENDING: a payment that got in first wins, and the expiry is refused.
+  expire: { from: ['PENDING'], to: 'CANCELLED', mutation: null, mayTake: (p) => p.isSystem === true, actors: 'the system' },
 };
 
 const ACTIONS = Object.keys(RULES) as OrderAction[];
 
 export interface AllowedTransition {
-  action: OrderAction;
+  action: Exclude<OrderAction, 'expire'>;
   mutation: string;
   to: OrderStatus;
 }
@@ -61,11 +70,10 @@ export type Decision =
 
 /** Where an order in `status` can go next, whoever asks. */
 export function allowedTransitions(status: OrderStatus): AllowedTransition[] {
-  return ACTIONS.filter((action) => RULES[action].from.includes(status)).map((action) => ({
-    action,
-    mutation: RULES[action].mutation,
-    to: RULES[action].to,
-  }));
+  return ACTIONS.flatMap((action) => {
+    const { from, mutation, to } = RULES[action];
+    return action !== 'expire' && mutation && from.includes(status) ? [{ action, mutation, to }] : [];
+  });
 }
 
 /** Why the party may never take this action on the order, whatever its status; null if they may. */

@@ -16,7 +16,8 @@ export class TransitionRefusedError extends Error {
 }
 
 export interface TransitionDetails {
-  actorId: ObjectId;
+  /** Null for the system. */
+  actorId: ObjectId | null;
   note?: string | null;
   trackingNumber?: string;
   paymentId?: string;
@@ -64,13 +65,13 @@ export class OrderTransitions {
       contended: () => new Error(`order ${order._id.toHexString()} is changing too often; try again`),
     });
     await this.#orders.copyStatus(order._id, copyOf(event));
-    await this.#settle(order._id);
+    await this.settle(order._id);
     const updated = { ...order, status: event.status, statusSequence: event.sequence, trackingNumber: event.trackingNumber, updatedAt: event.at };
     return { order: updated, from: latest.status, event };
   }
 
   /** Brings the order's copy up to the latest event (see settleCopy). */
-  #settle(orderId: ObjectId): Promise<void> {
+  settle(orderId: ObjectId): Promise<void> {
     return settleCopy({
       read: async () => {
         const [latest, order] = await Promise.all([this.#events.latest(orderId), this.#orders.findById(orderId)]);

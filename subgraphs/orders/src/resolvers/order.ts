@@ -21,6 +21,7 @@ export const Order: OrderResolvers = {
   id: (order) => order._id.toHexString(),
   buyer: (order) => ({ id: order.buyerId.toHexString() }),
   trackingNumber: (order) => order.trackingNumber ?? null,
+  paymentDueAt: (order) => (order.status === 'PENDING' ? (order.paymentDueAt ?? null) : null),
   events: async (order, _args, ctx) => [placementEvent(order), ...(await ctx.loaders.events.load(order._id))],
 };
 
@@ -30,5 +31,5 @@ export const OrderItem: OrderItemResolvers = {
 };
 
 export const OrderEvent: OrderEventResolvers = {
-  actor: (event) => ({ id: event.actorId.toHexString() }),
+  actor: (event) => (event.actorId ? { id: event.actorId.toHexString() } : null),
 };

@@ -1,6 +1,7 @@
 // The orders service's stores: every collection it keeps, opened with their indexes.
 import type { Db } from 'mongodb';
 import { IdempotencyClaims } from './idempotency-claims.ts';
+import { OpenOrderSlots } from './open-order-slots.ts';
 import { OrderEventLog } from './order-events.ts';
 import { OrdersStore } from './orders.ts';
 
@@ -8,11 +9,13 @@ export interface Stores {
   orders: OrdersStore;
   events: OrderEventLog;
   claims: IdempotencyClaims;
+  slots: OpenOrderSlots;
 }
 
 export async function openStores(db: Db): Promise<Stores> {
-  const stores = { orders: new OrdersStore(db), events: new OrderEventLog(db), claims: new IdempotencyClaims(db) };
+  const stores = { orders: new OrdersStore(db), events: new OrderEventLog(db), claims: new IdempotencyClaims(db), slots: new OpenOrderSlots(db) };
   await stores.orders.ensureIndexes();
   await stores.events.ensureIndexes();
+  await stores.slots.ensureIndexes();
   return stores;
 }

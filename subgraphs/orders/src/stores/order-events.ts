@@ -14,7 +14,8 @@ export interface OrderEventDocument {
   sequence: number;
   status: OrderStatus;
   at: Date;
-  actorId: ObjectId;
+  /** Null for a change the system made (a payment timeout). */
+  actorId: ObjectId | null;
   note: string | null;
   /** The order's tracking number as of this event, carried forward so any event is a full snapshot. */
   trackingNumber: string | null;

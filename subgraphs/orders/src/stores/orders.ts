@@ -25,8 +25,12 @@ export interface OrderDocument {
   /** The sequence number of the event `status` was copied from (0: as placed). */
   statusSequence: number;
   trackingNumber: string | null;
+  /** When the products service confirmed the order's reservation; null until then (the sweep confirms or expires it). */
+  stockConfirmedAt?: Date | null;
   /** When the reservation of a cancelled order was given back; unset until that has succeeded. */
-  stockReleasedAt?: Date;
+  stockReleasedAt?: Date | null;
+  /** Unpaid by then, the order is cancelled by the system and its stock goes back. */
+  paymentDueAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -63,6 +67,9 @@ export class OrdersStore {
       { key: { sellerIds: 1, createdAt: -1, _id: -1 }, name: 'by_seller_newest' },
       { key: { buyerId: 1, status: 1, createdAt: -1, _id: -1 }, name: 'by_buyer_status_newest' },
       { key: { sellerIds: 1, status: 1, createdAt: -1, _id: -1 }, name: 'by_seller_status_newest' },
+      { key: { status: 1, paymentDueAt: 1 }, name: 'by_status_payment_due' },
+      { key: { status: 1, stockConfirmedAt: 1, createdAt: 1 }, name: 'by_status_unconfirmed' },
+      { key: { status: 1, stockReleasedAt: 1 }, name: 'by_status_unreleased' },
     ]);
   }
 
@@ -93,6 +100,25 @@ export class OrdersStore {
 
   async markStockReleased(id: ObjectId): Promise<void> {
     await this.#orders.updateOne({ _id: id }, { $set: { stockReleasedAt: new Date() } });
+  }
+
+  async markStockConfirmed(id: ObjectId): Promise<void> {
+    await this.#orders.updateOne({ _id: id }, { $set: { stockConfirmedAt: new Date() } });
+  }
+
+  /** Up to `limit` orders that the status copy says are PENDING past their payment deadline, oldest deadline first. */
+  paymentOverdue(now: Date, limit: number): Promise<OrderDocument[]> {
+    return this.#orders.find({ status: 'PENDING', paymentDueAt: { $lte: now } }).sort({ paymentDueAt: 1 }).limit(limit).toArray();
+  }
+
+  /** PENDING orders placed before `before` whose reservation was never confirmed. */
+  unconfirmed(before: Date, limit: number): Promise<OrderDocument[]> {
+    return this.#orders.find({ status: 'PENDING', stockConfirmedAt: null, createdAt: { $lt: before } }).sort({ createdAt: 1 }).limit(limit).toArray();
+  }
+
+  /** CANCELLED orders whose stock has not been given back yet. */
+  unreleased(limit: number): Promise<OrderDocument[]> {
+    return this.#orders.find({ status: 'CANCELLED', stockReleasedAt: null }).sort({ updatedAt: 1 }).limit(limit).toArray();
   }
 
   /** Up to size + 1 orders of a buyer, or containing a seller's products, newest first. */

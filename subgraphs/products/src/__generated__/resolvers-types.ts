@@ -73,11 +73,13 @@ export type Mutation = {
   adjustStock: Product;
   /** The product's seller or an ADMIN; archiving twice changes nothing. */
   archiveProduct: Product;
+  /** Internal: the order is recorded, so the stock stays taken; RELEASED when the hold had run out and it was given back. */
+  confirmStock: StockReservation;
   /** ADMIN only; slugs are unique. */
   createCategory: Category;
   /** SELLER or ADMIN only; the caller becomes the seller. */
   createProduct: Product;
-  /** Internal: gives a reservation's stock back, once. */
+  /** Internal: gives a reservation's stock back, once; an unconfirmed one can no longer be confirmed. */
   releaseStock: StockReservation;
   /** Internal: reserves every item or none (INSUFFICIENT_STOCK). */
   reserveStock: StockReservation;
@@ -94,6 +96,11 @@ export type MutationAdjustStockArgs = {
 
 export type MutationArchiveProductArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationConfirmStockArgs = {
+  reservationId: Scalars['ID']['input'];
 };
 
 
@@ -229,7 +236,11 @@ export type QueryProductsArgs = {
 };
 
 export type ReservationStatus =
+  /** Taken for an order the orders service has recorded. */
+  | 'CONFIRMED'
+  /** Given back (or never taken). */
   | 'RELEASED'
+  /** Taken, and not yet confirmed: given back unless confirmed within the hold time. */
   | 'RESERVED';
 
 export type ReserveStockInput = {
@@ -495,6 +506,7 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   adjustStock?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationAdjustStockArgs, 'delta' | 'id'>>;
   archiveProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
+  confirmStock?: Resolver<ResolversTypes['StockReservation'], ParentType, ContextType, RequireFields<MutationConfirmStockArgs, 'reservationId'>>;
   createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
   createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   releaseStock?: Resolver<ResolversTypes['StockReservation'], ParentType, ContextType, RequireFields<MutationReleaseStockArgs, 'reservationId'>>;

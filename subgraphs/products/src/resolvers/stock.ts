@@ -6,7 +6,7 @@ import type { ProductDocument } from '../stores/products.ts';
 
 const STOCK_CALLERS = ['orders'];
 
-export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'releaseStock'> = {
+export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'confirmStock' | 'releaseStock'> = {
   async reserveStock(_parent, { input }, ctx) {
     requireService(ctx.identity, STOCK_CALLERS);
     if (input.reservationId.trim() === '') throw badUserInput('reservationId must not be empty', 'reservationId');
@@ -37,6 +37,13 @@ export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'releaseSt
     }
   },
 
+  async confirmStock(_parent, { reservationId }, ctx) {
+    requireService(ctx.identity, STOCK_CALLERS);
+    const confirmed = await ctx.stores.reservations.confirm(reservationId);
+    if (!confirmed) throw notFound(`reservation ${reservationId} does not exist`);
+    return confirmed;
+  },
+
   async releaseStock(_parent, { reservationId }, ctx) {
     requireService(ctx.identity, STOCK_CALLERS);
     const released = await ctx.stores.reservations.release(reservationId);
@@ -47,7 +54,7 @@ export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'releaseSt
 
 export const StockReservation: StockReservationResolvers = {
   id: (reservation) => reservation._id,
-  status: (reservation) => (reservation.status === 'RELEASED' ? 'RELEASED' : 'RESERVED'),
+  status: ({ status }) => (status === 'CONFIRMED' ? 'CONFIRMED' : status === 'RELEASED' || status === 'FAILED' ? 'RELEASED' : 'RESERVED'),
 };
 
 export const ReservedItem: ReservedItemResolvers = {

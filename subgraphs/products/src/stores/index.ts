@@ -12,10 +12,14 @@ export interface Stores {
   reservations: Reservations;
 }
 
-export async function openStores(db: Db): Promise<Stores> {
+/** How long an unconfirmed reservation is held when the service is not told otherwise. */
+export const DEFAULT_HOLD_MS = 60_000;
+
+export async function openStores(db: Db, options: { holdMs?: number } = {}): Promise<Stores> {
   const products = new ProductsStore(db);
   const ledger = new StockLedger(db, products.products);
-  const stores = { products, categories: new CategoriesStore(db), ledger, reservations: new Reservations(db, ledger) };
-  await Promise.all([products.ensureIndexes(), ledger.ensureIndexes(), stores.categories.ensureIndexes()]);
+  const reservations = new Reservations(db, ledger, options.holdMs ?? DEFAULT_HOLD_MS);
+  const stores = { products, categories: new CategoriesStore(db), ledger, reservations };
+  await Promise.all([products.ensureIndexes(), ledger.ensureIndexes(), stores.categories.ensureIndexes(), reservations.ensureIndexes()]);
   return stores;
 }

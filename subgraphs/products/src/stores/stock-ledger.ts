@@ -6,7 +6,7 @@
 // whose conditional updates are not atomic. The product document keeps a copy of the latest
 // entry (stock, stockVersion) for reads and filters; the ledger is the truth.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { insertNextVersion, settleCopy } from '@marketplace/service-kit';
+import { ensureIndexes, insertNextVersion, isDuplicateKeyError, settleCopy } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 
 export interface StockEntry {
@@ -17,6 +17,8 @@ export interface StockEntry {
   availableAfter: number;
   /** What caused the change: a reservation id, or "created". */
   reason: string;
+  /** Names a change that must happen at most once (`take:<reservation>:<product>`); unique where set. */
+  movement?: string;
   at: Date;
 }
 
@@ -38,6 +40,15 @@ export class InsufficientStockError extends Error {
 
 const MAX_ATTEMPTS = 200;
 
+/** Thrown out of the versioned insert when the movement turned out to have happened already. */
+class MovementDone extends Error {
+  readonly entry: StockEntry;
+  constructor(entry: StockEntry) {
+    super(`movement ${entry.movement} already happened`);
+    this.entry = entry;
+  }
+}
+
 export class StockLedger {
   readonly #entries: Collection<StockEntry>;
   readonly #products: Collection<ProductDocument>;
@@ -48,7 +59,10 @@ export class StockLedger {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.#entries.createIndex({ productId: 1, version: -1 }, { name: 'by_product_version' });
+    await ensureIndexes(this.#entries, [
+      { key: { productId: 1, version: -1 }, name: 'by_product_version' },
+      { key: { movement: 1 }, name: 'one_per_movement', unique: true, sparse: true },
+    ]);
   }
 
   /** The first entry of a new product; call before inserting the product document. */
@@ -58,20 +72,52 @@ export class StockLedger {
 
   /** Adds `delta` (negative to take stock) and returns the new state; never goes below zero. */
   async apply(productId: ObjectId, delta: number, reason: string): Promise<StockState> {
+    const entry = await this.#append(productId, delta, reason);
+    return { version: entry.version, available: entry.availableAfter };
+  }
+
+  /**
+   * Adds `delta` under a movement name, at most once: a retry, a racing call or another replica
+   * gets the entry that was made first and changes nothing. A movement's first entry decides it,
+   * so a delta of 0 made first "voids" a movement that had not happened yet.
+   */
+  async applyOnce(productId: ObjectId, delta: number, movement: string): Promise<StockEntry> {
+    const done = await this.#entries.findOne({ movement });
+    if (done) return done;
+    try {
+      return await this.#append(productId, delta, movement, movement);
+    } catch (error) {
+      if (error instanceof MovementDone) return error.entry;
+      throw error;
+    }
+  }
+
+  async #append(productId: ObjectId, delta: number, reason: string, movement?: string): Promise<StockEntry> {
     const { entry } = await insertNextVersion({
       read: (lost: StockState | undefined) => this.#stateToChange(productId, delta, lost),
       next: (state) => {
         if (state.available + delta < 0) throw new InsufficientStockError(productId, state.available);
-        return this.#entry(productId, state, delta, reason);
+        return this.#entry(productId, state, delta, reason, movement);
       },
-      insert: (entry) => this.#entries.insertOne(entry),
+      insert: (entry) => this.#insert(entry),
       maxAttempts: MAX_ATTEMPTS,
       contended: () => new Error(`stock of product ${productId.toHexString()} is too contended; try again`),
     });
-    const next = { version: entry.version, available: entry.availableAfter };
-    await this.#copyToProduct(productId, next);
+    await this.#copyToProduct(productId, { version: entry.version, available: entry.availableAfter });
     await this.#settle(productId);
-    return next;
+    return entry;
+  }
+
+  /** A duplicate of the version is a lost race (retried); a duplicate of the movement means it already happened. */
+  async #insert(entry: StockEntry): Promise<void> {
+    try {
+      await this.#entries.insertOne(entry);
+    } catch (error) {
+      if (!isDuplicateKeyError(error) || !entry.movement) throw error;
+      const done = await this.#entries.findOne({ movement: entry.movement });
+      if (done) throw new MovementDone(done);
+      throw error;
+    }
   }
 
   /**
@@ -89,9 +135,10 @@ export class StockLedger {
     return state;
   }
 
-  #entry(productId: ObjectId, from: StockState, delta: number, reason: string): StockEntry {
+  #entry(productId: ObjectId, from: StockState, delta: number, reason: string, movement?: string): StockEntry {
     const version = from.version + 1;
-    return { _id: `${productId.toHexString()}:${version}`, productId, version, delta, availableAfter: from.available + delta, reason, at: new Date() };
+    const entry: StockEntry = { _id: `${productId.toHexString()}:${version}`, productId, version, delta, availableAfter: from.available + delta, reason, at: new Date() };
+    return movement ? { ...entry, movement } : entry;
   }
 
   async #cached(productId: ObjectId): Promise<StockState> {

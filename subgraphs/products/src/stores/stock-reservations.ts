@@ -1,6 +1,13 @@
-// Stock held for an order: every item reserved or none, released at most once.
+// Stock held for an order: taken line by line, then confirmed by the order or given back, each step at most once.
+//
+// A reservation is settled by one decision document (`stockHoldDecisions`, _id = reservation id),
+// inserted once: CONFIRMED by the orders service once it has recorded the order, or ABANDONED by a
+// failed reservation, a release before confirmation, or the sweep once the hold has run out.
+// Every line's take and give-back is a ledger movement that happens at most once, and giving a
+// line back first voids its take (see StockLedger.applyOnce), so a take that arrives later (a
+// stalled request) finds it voided instead of taking stock nobody will give back.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { isDuplicateKeyError, type Money } from '@marketplace/service-kit';
+import { ensureIndexes, isDuplicateKeyError, type Money } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 import { InsufficientStockError, type StockLedger } from './stock-ledger.ts';
 
@@ -12,29 +19,52 @@ export interface ReservedLine {
   unitPrice: Money;
 }
 
+/** A copy of where the reservation stands, for reads and the sweep; the decision and the ledger are the truth. */
+export type ReservationStatus = 'PENDING' | 'RESERVED' | 'CONFIRMED' | 'FAILED' | 'RELEASED';
+
 export interface ReservationDocument {
   /** Chosen by the caller (the order id), so a retried call finds the first one. */
   _id: string;
-  status: 'PENDING' | 'RESERVED' | 'FAILED' | 'RELEASED';
+  status: ReservationStatus;
   items: ReservedLine[];
   createdAt: Date;
+  /** Unless confirmed by then, the sweep gives the stock back after this. */
+  holdUntil: Date;
   updatedAt: Date;
+}
+
+export type Decision = 'CONFIRMED' | 'ABANDONED';
+
+interface DecisionDocument {
+  _id: string;
+  decision: Decision;
+  at: Date;
 }
 
 export class ReservationConflictError extends Error {
   override name = 'ReservationConflictError';
 }
 
+const takeOf = (id: string, line: ReservedLine) => `take:${id}:${line.productId.toHexString()}`;
+const giveOf = (id: string, line: ReservedLine) => `give:${id}:${line.productId.toHexString()}`;
+/** Written only once every line has been given back. */
+const GIVEN_BACK: readonly ReservationStatus[] = ['FAILED', 'RELEASED'];
+
 export class Reservations {
   readonly #reservations: Collection<ReservationDocument>;
-  /** One document per released reservation: its unique _id makes a release happen once. */
-  readonly #releases: Collection<{ _id: string; at: Date }>;
+  readonly #decisions: Collection<DecisionDocument>;
   readonly #ledger: StockLedger;
+  readonly #holdMs: number;
 
-  constructor(db: Db, ledger: StockLedger) {
+  constructor(db: Db, ledger: StockLedger, holdMs: number) {
     this.#reservations = db.collection<ReservationDocument>('stockReservations');
-    this.#releases = db.collection('stockReleases');
+    this.#decisions = db.collection<DecisionDocument>('stockHoldDecisions');
     this.#ledger = ledger;
+    this.#holdMs = holdMs;
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await ensureIndexes(this.#reservations, [{ key: { status: 1, holdUntil: 1 }, name: 'by_status_hold' }]);
   }
 
   find(id: string): Promise<ReservationDocument | null> {
@@ -43,7 +73,7 @@ export class Reservations {
 
   /**
    * Takes `quantity` of each product, in product id order, or nothing: when one line cannot be
-   * had, the lines already taken are given back and InsufficientStockError is thrown.
+   * had, or the reservation was abandoned meanwhile, every line is given back and the error thrown.
    */
   async reserve(id: string, lines: { product: ProductDocument; quantity: number }[]): Promise<ReservationDocument> {
     const now = new Date();
@@ -58,6 +88,7 @@ export class Reservations {
         unitPrice: product.price,
       })),
       createdAt: now,
+      holdUntil: new Date(now.getTime() + this.#holdMs),
       updatedAt: now,
     };
     try {
@@ -65,44 +96,106 @@ export class Reservations {
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       const existing = await this.find(id);
-      if (existing?.status === 'RESERVED') return existing;
+      if (existing && (await this.#decision(id)) !== 'ABANDONED' && (existing.status === 'RESERVED' || existing.status === 'CONFIRMED')) return existing;
       throw new ReservationConflictError(`reservation ${id} already exists (${existing?.status ?? 'unknown'})`);
     }
-    const taken: ReservedLine[] = [];
     try {
+      // Read after our insert: a release that decided first is seen here, one that decides later sees our lines.
+      if ((await this.#decision(id)) === 'ABANDONED') throw new ReservationConflictError(`reservation ${id} was released before it was made`);
       for (const line of doc.items) {
-        await this.#ledger.apply(line.productId, -line.quantity, `reserve:${id}`);
-        taken.push(line);
+        const take = await this.#ledger.applyOnce(line.productId, -line.quantity, takeOf(id, line));
+        if (take.delta === 0) throw new ReservationConflictError(`reservation ${id} was given back while it was being made`);
       }
     } catch (error) {
-      await this.#giveBack(id, taken);
-      await this.#setStatus(id, 'FAILED');
+      await this.#decide(id, 'ABANDONED');
+      await this.#giveBack(doc, 'FAILED');
       throw error;
     }
     await this.#setStatus(id, 'RESERVED');
     return { ...doc, status: 'RESERVED' };
   }
 
-  /** Gives a reservation's stock back; a second release (retry or race) changes nothing. */
-  async release(id: string): Promise<ReservationDocument | null> {
+  /**
+   * The orders service has recorded the order: the stock stays taken. Returns the reservation as
+   * CONFIRMED, or as RELEASED when it had been abandoned first (the order must not go on).
+   */
+  async confirm(id: string): Promise<ReservationDocument | null> {
     const reservation = await this.find(id);
-    if (!reservation || reservation.status !== 'RESERVED') return reservation;
-    try {
-      await this.#releases.insertOne({ _id: id, at: new Date() });
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return { ...reservation, status: 'RELEASED' };
-      throw error;
+    if (!reservation) return null;
+    if ((await this.#decide(id, 'CONFIRMED')) === 'ABANDONED') return this.#giveBack(reservation, 'RELEASED');
+    if (reservation.status === 'PENDING' || reservation.status === 'RESERVED') await this.#setStatus(id, 'CONFIRMED');
+    return { ...reservation, status: 'CONFIRMED' };
+  }
+
+  /**
+   * Gives a reservation's stock back: an order cancelled, or a placement given up. Unconfirmed, it
+   * is abandoned first, so a late confirmation or take fails. A second release changes nothing.
+   */
+  async release(id: string): Promise<ReservationDocument | null> {
+    await this.#decide(id, 'ABANDONED');
+    // Read after deciding: a reservation inserted later sees the decision and takes nothing.
+    const reservation = await this.find(id);
+    if (!reservation) return null;
+    if (GIVEN_BACK.includes(reservation.status)) return { ...reservation, status: 'RELEASED' };
+    return this.#giveBack(reservation, 'RELEASED');
+  }
+
+  /**
+   * One sweep pass: reservations still unconfirmed after their hold are abandoned and given back;
+   * ones whose give-back or confirmation was cut short are finished. At most `limit` per pass.
+   */
+  async sweep(limit: number, now = new Date()): Promise<{ givenBack: number; confirmed: number; failed: number; full: boolean }> {
+    const due = await this.#reservations
+      .find({ status: { $in: ['PENDING', 'RESERVED'] }, holdUntil: { $lt: now } })
+      .sort({ holdUntil: 1 })
+      .limit(limit)
+      .toArray();
+    let givenBack = 0;
+    let confirmed = 0;
+    let failed = 0;
+    for (const reservation of due) {
+      try {
+        if ((await this.#decide(reservation._id, 'ABANDONED')) === 'CONFIRMED') {
+          await this.#setStatus(reservation._id, 'CONFIRMED');
+          confirmed++;
+        } else {
+          await this.#giveBack(reservation, 'RELEASED');
+          givenBack++;
+        }
+      } catch {
+        // Left as it is for the next pass (a contended product, say).
+        failed++;
+      }
     }
-    await this.#giveBack(id, reservation.items);
-    await this.#setStatus(id, 'RELEASED');
-    return { ...reservation, status: 'RELEASED' };
+    return { givenBack, confirmed, failed, full: due.length === limit };
   }
 
-  async #giveBack(id: string, lines: ReservedLine[]): Promise<void> {
-    for (const line of lines) await this.#ledger.apply(line.productId, line.quantity, `release:${id}`);
+  /** The decision, made now as `decision` unless one was made before; returns the one that stands. */
+  async #decide(id: string, decision: Decision): Promise<Decision> {
+    try {
+      await this.#decisions.insertOne({ _id: id, decision, at: new Date() });
+      return decision;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return (await this.#decision(id)) ?? decision;
+    }
   }
 
-  async #setStatus(id: string, status: ReservationDocument['status']): Promise<void> {
+  async #decision(id: string): Promise<Decision | null> {
+    return (await this.#decisions.findOne({ _id: id }))?.decision ?? null;
+  }
+
+  /** Voids every line not taken yet and gives back every line taken; each at most once, however often this runs. */
+  async #giveBack(reservation: ReservationDocument, status: 'FAILED' | 'RELEASED'): Promise<ReservationDocument> {
+    for (const line of reservation.items) {
+      const take = await this.#ledger.applyOnce(line.productId, 0, takeOf(reservation._id, line));
+      if (take.delta < 0) await this.#ledger.applyOnce(line.productId, -take.delta, giveOf(reservation._id, line));
+    }
+    await this.#setStatus(reservation._id, status);
+    return { ...reservation, status };
+  }
+
+  async #setStatus(id: string, status: ReservationStatus): Promise<void> {
     await this.#reservations.updateOne({ _id: id }, { $set: { status, updatedAt: new Date() } });
   }
 }

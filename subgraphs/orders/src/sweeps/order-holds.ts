@@ -1,0 +1,85 @@
+// The orders service's sweeps: unpaid orders expire, unconfirmed reservations are confirmed (or
+// their orders expired), cancelled orders get their stock back, and slots of dead placements are freed.
+//
+// Every step is decided by a unique insert (the order's event log, the products service's ledger
+// and decisions), so every replica may sweep the same orders at once and nothing happens twice.
+import type { SweepReport, SweepTask } from '@marketplace/service-kit';
+import { EXPIRY_NOTES, type OrderSteps } from '../order-steps.ts';
+import type { OrderTransitions } from '../order-states/transitions.ts';
+import { StockUnavailableError } from '../stock-client.ts';
+import type { Stores } from '../stores/index.ts';
+import type { OrderDocument } from '../stores/orders.ts';
+
+/** Orders (or slots) handled per task and pass; a full pass is followed by another at once. */
+const BATCH = 100;
+/** A placement confirms its own reservation; the sweep steps in only after this. */
+const CONFIRM_GRACE_MS = 2_000;
+/** How often a slot whose order is still unpaid is looked at again. */
+const SLOT_RECHECK_MS = 60_000;
+/** A slot without an order this old belongs to a placement that died: longer than any placement takes. */
+const ORPHAN_SLOT_MS = 120_000;
+
+export interface OrderSweepDeps {
+  stores: Stores;
+  steps: OrderSteps;
+  transitions: OrderTransitions;
+}
+
+/** Runs `step` on each order; stops the pass when the products service does not answer, as the rest would wait on it too. */
+async function eachOrder(orders: OrderDocument[], step: (order: OrderDocument) => Promise<string>): Promise<SweepReport> {
+  const report: SweepReport = { full: orders.length === BATCH };
+  for (const order of orders) {
+    let outcome: string;
+    try {
+      outcome = await step(order);
+    } catch (error) {
+      report.failed = ((report.failed as number | undefined) ?? 0) + 1;
+      if (error instanceof StockUnavailableError) return { ...report, full: false };
+      continue;
+    }
+    report[outcome] = ((report[outcome] as number | undefined) ?? 0) + 1;
+  }
+  return report;
+}
+
+export function orderSweepTasks({ stores, steps, transitions }: OrderSweepDeps): SweepTask[] {
+  return [
+    {
+      name: 'payment-deadlines',
+      run: async () =>
+        eachOrder(await stores.orders.paymentOverdue(new Date(), BATCH), async (order) =>
+          (await steps.expire(order, EXPIRY_NOTES.payment)) ? 'expired' : 'movedOn',
+        ),
+    },
+    {
+      name: 'stock-confirmations',
+      run: async () => eachOrder(await stores.orders.unconfirmed(new Date(Date.now() - CONFIRM_GRACE_MS), BATCH), (order) => steps.confirmStock(order)),
+    },
+    {
+      name: 'stock-releases',
+      run: async () =>
+        eachOrder(await stores.orders.unreleased(BATCH), async (order) => {
+          await steps.releaseCancelled(order);
+          return 'released';
+        }),
+    },
+    {
+      name: 'open-order-slots',
+      async run() {
+        const slots = await stores.slots.unchecked(new Date(Date.now() - SLOT_RECHECK_MS), BATCH);
+        let freed = 0;
+        for (const slot of slots) {
+          const order = await stores.orders.findById(slot.orderId);
+          const orphan = !order && Date.now() - slot.takenAt.getTime() > ORPHAN_SLOT_MS;
+          if (orphan || (order && (await transitions.current(order)).status !== 'PENDING')) {
+            await stores.slots.free(slot.orderId);
+            freed++;
+          } else {
+            await stores.slots.markChecked(slot._id);
+          }
+        }
+        return { freed, full: slots.length === BATCH };
+      },
+    },
+  ];
+}
