@@ -9,8 +9,8 @@ import {
   type KeyRing,
   type SigningKey,
 } from '@marketplace/auth';
-import { startOrdersService, type PaymentProvider } from '@marketplace/orders';
-import { startProductsService } from '@marketplace/products';
+import { startOrdersService, type OrdersServiceOptions, type PaymentProvider } from '@marketplace/orders';
+import { startProductsService, type ProductsServiceOptions } from '@marketplace/products';
 import { startRouter, type RouterOptions } from '@marketplace/router';
 import { connectMongo, createLogger, type Logger, type RunningServer, type SubgraphName } from '@marketplace/service-kit';
 import { startUsersService } from '@marketplace/users';
@@ -57,6 +57,10 @@ export interface SupergraphOptions {
   payments?: PaymentProvider;
   /** Route the router's subgraph calls through counting proxies. */
   countSubgraphRequests?: boolean;
+  /** Holds, deadlines, per-buyer limits and sweeping of the orders service (no sweeping unless given). */
+  orders?: Pick<OrdersServiceOptions, 'paymentTimeoutMs' | 'maxOpenOrdersPerBuyer' | 'maxLineQuantity' | 'sweepIntervalMs'>;
+  /** The products service's hold time and sweeping (no sweeping unless given). */
+  products?: Pick<ProductsServiceOptions, 'holdMs' | 'sweepIntervalMs'>;
 }
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 };
@@ -108,6 +112,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     ...LOOPBACK,
     production,
     logger: loggerOf('products'),
+    ...options.products,
   });
   servers.orders = await startOrdersService({
     mongo: mongo.orders,
@@ -119,6 +124,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     ...LOOPBACK,
     production,
     logger: loggerOf('orders'),
+    ...options.orders,
   });
   const subgraphs = { users: servers.users.url, products: servers.products.url, orders: servers.orders.url };
   const proxies: CountingProxy[] = [];

@@ -1,6 +1,6 @@
 // Settings of stock holds, payment deadlines, per-buyer limits and payments: every default lives here.
 import { z } from 'zod';
-import { ConfigError, isProduction, parse, secondsSetting, sweepIntervalMs, type Env } from './config.ts';
+import { ConfigError, isProduction, parse, readSecret, secondsSetting, sweepIntervalMs, type Env } from './config.ts';
 import { MAX_LINE_QUANTITY } from './order-lines.ts';
 
 export const ORDER_DEFAULTS = {
@@ -15,9 +15,11 @@ export const ORDER_DEFAULTS = {
   PRODUCTS_TIMEOUT_MS: 15_000,
 } as const;
 
-/** Payment providers by name; `approve-all` takes no money and is refused in production. */
-export const PAYMENT_PROVIDERS = ['approve-all'] as const;
+/** Payment providers by name; `approve-all` takes no money and is refused in production; `http` is the operator's payment service. */
+export const PAYMENT_PROVIDERS = ['approve-all', 'http'] as const;
 export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
+
+export type PaymentSettings = { provider: 'approve-all' } | { provider: 'http'; url: string; token?: string };
 
 export function stockHoldMs(env: Env): number {
   return secondsSetting(env, 'STOCK_HOLD_SECONDS', ORDER_DEFAULTS.STOCK_HOLD_SECONDS, 2, 3600);
@@ -62,8 +64,18 @@ export function paymentProviderName(env: Env): PaymentProviderName {
   return raw as PaymentProviderName;
 }
 
+/** The provider with its own settings: PAYMENT_SERVICE_URL (and PAYMENT_SERVICE_TOKEN, a secret) for `http`. */
+export function paymentSettings(env: Env): PaymentSettings {
+  const provider = paymentProviderName(env);
+  if (provider === 'approve-all') return { provider };
+  if (!env.PAYMENT_SERVICE_URL?.trim()) throw new ConfigError('PAYMENT_SERVICE_URL must be set to the payment service (PAYMENT_PROVIDER=http)');
+  const url = parse(z.url({ protocol: /^https?$/ }), env, 'PAYMENT_SERVICE_URL', undefined);
+  const token = readSecret(env, 'PAYMENT_SERVICE_TOKEN');
+  return token ? { provider, url, token } : { provider, url };
+}
+
 /** Every setting above a service reads, for the start-up check. */
 export function orderSettingChecks(service: 'products' | 'orders'): ((env: Env) => unknown)[] {
   if (service === 'products') return [stockHoldMs, sweepIntervalMs];
-  return [paymentTimeoutMs, maxOpenOrders, maxLineQuantity, productsTimeoutMs, paymentProviderName, sweepIntervalMs];
+  return [paymentTimeoutMs, maxOpenOrders, maxLineQuantity, productsTimeoutMs, paymentSettings, sweepIntervalMs];
 }

@@ -5,7 +5,7 @@ import {
   connectServiceDatabase,
   isProduction,
   listenConfig,
-  paymentProviderName,
+  paymentSettings,
   paymentTimeoutMs,
   productsTimeoutMs,
   requireSecret,
@@ -20,7 +20,7 @@ runService('orders', async (env, logger) => {
   const keys = { users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')) };
   const serviceSigner = await importSigningKey(requireSecret(env, 'SERVICE_SECRET_KEY'));
   const productsUrl = subgraphUrl(env, 'products');
-  const payments = paymentProvider(paymentProviderName(env));
+  const payments = paymentProvider(paymentSettings(env));
   const { maxOpenOrders, maxLineQuantity } = buyerLimits(env);
   const { mongo, database } = await connectServiceDatabase(env, 'orders');
   const server = await startOrdersService({

@@ -1,5 +1,6 @@
 // Where an order's money is taken and given back; a real payment service plugs in here.
-import type { Money, PaymentProviderName } from '@marketplace/service-kit';
+import type { Money, PaymentSettings } from '@marketplace/service-kit';
+import { HttpPayments } from './http-payments.ts';
 
 export interface PaymentRequest {
   /** The order id: a provider must charge a reference at most once, however often it is asked. */
@@ -24,10 +25,12 @@ export class ApproveAllPayments implements PaymentProvider {
   async refund(): Promise<void> {}
 }
 
-/** The provider PAYMENT_PROVIDER names; a real one is added here, next to its settings. */
-export function paymentProvider(name: PaymentProviderName): PaymentProvider {
-  switch (name) {
+/** The provider the settings name (PAYMENT_PROVIDER and its own settings). */
+export function paymentProvider(settings: PaymentSettings): PaymentProvider {
+  switch (settings.provider) {
     case 'approve-all':
       return new ApproveAllPayments();
+    case 'http':
+      return new HttpPayments({ url: settings.url, ...(settings.token ? { token: settings.token } : {}) });
   }
 }
