@@ -14,12 +14,15 @@ const SWEEP_MS = 1_000;
 /** Approves every charge after the delay set for its order; records charges and refunds. */
 class SlowPayments implements PaymentProvider {
   readonly delays = new Map<string, number>();
+  /** Orders whose charge goes through but whose answer is lost (a timeout after the money moved). */
+  readonly answersLost = new Set<string>();
   readonly charges: string[] = [];
   readonly refunds: string[] = [];
 
   async charge(request: PaymentRequest): Promise<{ paymentId: string }> {
     this.charges.push(request.reference);
     await sleep(this.delays.get(request.reference) ?? 0);
+    if (this.answersLost.has(request.reference)) throw new Error('payment service timed out after charging');
     return { paymentId: `pay-${request.reference}` };
   }
 
@@ -135,4 +138,20 @@ describe('payment deadline', () => {
     expect(outcomes[0]).toBe('PAID');
     expect(outcomes[1]).toBe('CANCELLED');
   }, 60_000);
+
+  it('a charge whose answer was lost is refunded once its order expires', async () => {
+    const product = await createProduct(sg.url, seller.token, { stock: 10 });
+    const id = await placeOrder(sg.url, buyer.token, [{ productId: product, quantity: 1 }]);
+    payments.answersLost.add(id);
+    const failed = await graphql(sg.url, ORDER_MUTATIONS.pay, { id }, { token: buyer.token });
+    expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(payments.charges.filter((c) => c === id)).toHaveLength(1);
+    expect(payments.refunds).not.toContain(id);
+
+    await vi.waitFor(async () => expect((await orderOf(id)).status).toBe('CANCELLED'), { timeout: TIMEOUT_MS + 10 * SWEEP_MS, interval: 100 });
+    await vi.waitFor(() => expect(payments.refunds).toContain(id), { timeout: 5 * SWEEP_MS, interval: 100 });
+    const checks = sg.mongo.orders.db(sg.databases.orders).collection('paymentChecks');
+    await vi.waitFor(async () => expect(await checks.countDocuments({ _id: `${id}:pay` as never })).toBe(0), { timeout: 5 * SWEEP_MS, interval: 100 });
+    expect(await stockOf(sg.url, product)).toBe(10);
+  }, 40_000);
 });

@@ -14,6 +14,7 @@ import { orderTotal } from './pricing.ts';
 import { StockUnavailableError, type StockClient } from './stock-client.ts';
 import type { Stores } from './stores/index.ts';
 import type { OrderDocument } from './stores/orders.ts';
+import type { PaymentCheckKind } from './stores/payment-checks.ts';
 
 /** The notes of the system's own cancels. */
 export const EXPIRY_NOTES = { payment: 'payment timeout', stockHold: 'stock hold expired' } as const;
@@ -80,15 +81,25 @@ export class OrderSteps {
     if (!order.stockConfirmedAt && (await this.confirmStock(order)) === 'expired') {
       throw conflict('the stock held for this order ran out before it was confirmed and has gone back; place the order again');
     }
-    const { paymentId } = await this.#payments.charge({ reference, amount: order.total, payerId: actorId.toHexString() });
+    // Opened before charging: should this request die after the charge, the sweep refunds it once the order is cancelled.
+    await this.#stores.paymentChecks.open(order._id, 'pay');
+    let paymentId: string;
+    try {
+      ({ paymentId } = await this.#payments.charge({ reference, amount: order.total, payerId: actorId.toHexString() }));
+    } catch (error) {
+      // Declined: nothing was taken. Any other failure leaves the check for the sweep.
+      if (isRefusal(error)) await this.#stores.paymentChecks.settle(order._id, 'pay');
+      throw error;
+    }
     let paid: OrderDocument;
     try {
       paid = (await this.#transitions.apply(order, 'pay', party, { actorId, paymentId })).order;
     } catch (error) {
       // Cancelled (or expired) while the payment went through: nothing is left to pay for.
-      if (refusedFrom(error, 'CANCELLED')) await this.#payments.refund(reference);
+      if (refusedFrom(error, 'CANCELLED')) await this.refund(order, 'pay');
       throw error;
     }
+    await this.#stores.paymentChecks.settle(order._id, 'pay');
     await this.#stores.slots.free(order._id);
     return paid;
   }
@@ -102,16 +113,21 @@ export class OrderSteps {
   }
 
   async cancel(order: OrderDocument, { actorId, party }: Actor, note: string | null): Promise<OrderDocument> {
+    // Opened first: a cancel of a paid order that dies before its refund is refunded by the sweep.
+    await this.#stores.paymentChecks.open(order._id, 'cancel');
     let cancelled: TransitionResult;
     try {
       cancelled = await this.#transitions.apply(order, 'cancel', party, { actorId, note });
     } catch (error) {
       // A retry after a cancel whose release failed is what gives the stock back (the sweep does too).
       if (refusedFrom(error, 'CANCELLED')) await this.releaseCancelled(order).catch(() => undefined);
+      else if (error instanceof TransitionRefusedError) await this.#stores.paymentChecks.settle(order._id, 'cancel');
       throw error;
     }
     await this.#afterCancel(order);
-    if (cancelled.from === 'PAID') await this.#payments.refund(order._id.toHexString());
+    // An unpaid order had nothing taken (a payment still going through refunds itself, or its check does).
+    if (cancelled.from === 'PAID') await this.refund(order, 'cancel');
+    else await this.#stores.paymentChecks.settle(order._id, 'cancel');
     return cancelled.order;
   }
 
@@ -139,6 +155,8 @@ export class OrderSteps {
   async confirmStock(order: OrderDocument): Promise<'confirmed' | 'expired'> {
     if ((await this.#stock.confirm(order._id.toHexString())) === 'CONFIRMED') {
       await this.#stores.orders.markStockConfirmed(order._id);
+      // Where updates rewrite the whole document, that write may have put back an older status.
+      await this.#transitions.settle(order._id);
       return 'confirmed';
     }
     await this.expire(order, EXPIRY_NOTES.stockHold);
@@ -149,7 +167,17 @@ export class OrderSteps {
   async releaseCancelled(order: OrderDocument): Promise<void> {
     await this.#stock.release(order._id.toHexString());
     await this.#stores.orders.markStockReleased(order._id);
+    await this.#transitions.settle(order._id);
     await this.#stores.slots.free(order._id);
+  }
+
+  /**
+   * Gives a cancelled order's payment back and settles the check that called for it; a provider
+   * refunds a reference once, and refunding what was never charged changes nothing.
+   */
+  async refund(order: Pick<OrderDocument, '_id'>, check: PaymentCheckKind): Promise<void> {
+    await this.#payments.refund(order._id.toHexString());
+    await this.#stores.paymentChecks.settle(order._id, check);
   }
 
   /** The stock back and the slot free; the order is cancelled whatever happens here, and if this fails the sweep finishes it. */
@@ -231,4 +259,9 @@ export class OrderSteps {
   async #releaseQuietly(reservationId: string): Promise<void> {
     await this.#stock.release(reservationId).catch(() => undefined);
   }
+}
+
+/** An error with a code for the client (a declined payment): the provider refused, so nothing was taken. */
+function isRefusal(error: unknown): boolean {
+  return typeof (error as { extensions?: { code?: unknown } } | null)?.extensions?.code === 'string';
 }

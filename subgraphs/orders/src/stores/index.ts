@@ -4,18 +4,21 @@ import { IdempotencyClaims } from './idempotency-claims.ts';
 import { OpenOrderSlots } from './open-order-slots.ts';
 import { OrderEventLog } from './order-events.ts';
 import { OrdersStore } from './orders.ts';
+import { PaymentChecks } from './payment-checks.ts';
 
 export interface Stores {
   orders: OrdersStore;
   events: OrderEventLog;
   claims: IdempotencyClaims;
   slots: OpenOrderSlots;
+  paymentChecks: PaymentChecks;
 }
 
 export async function openStores(db: Db): Promise<Stores> {
-  const stores = { orders: new OrdersStore(db), events: new OrderEventLog(db), claims: new IdempotencyClaims(db), slots: new OpenOrderSlots(db) };
+  const stores = { orders: new OrdersStore(db), events: new OrderEventLog(db), claims: new IdempotencyClaims(db), slots: new OpenOrderSlots(db), paymentChecks: new PaymentChecks(db) };
   await stores.orders.ensureIndexes();
   await stores.events.ensureIndexes();
   await stores.slots.ensureIndexes();
+  await stores.paymentChecks.ensureIndexes();
   return stores;
 }

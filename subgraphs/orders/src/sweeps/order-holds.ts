@@ -1,5 +1,5 @@
 // The orders service's sweeps: unpaid orders expire, unconfirmed reservations are confirmed (or
-// their orders expired), cancelled orders get their stock back, and slots of dead placements are freed.
+// their orders expired), cancelled orders get their stock and payments back, and slots of dead placements are freed.
 //
 // Every step is decided by a unique insert (the order's event log, the products service's ledger
 // and decisions), so every replica may sweep the same orders at once and nothing happens twice.
@@ -14,6 +14,13 @@ import type { OrderDocument } from '../stores/orders.ts';
 const BATCH = 100;
 /** A placement confirms its own reservation; the sweep steps in only after this. */
 const CONFIRM_GRACE_MS = 2_000;
+/**
+ * A cancel still going on has a check younger than this (longer than a cancel takes): its order
+ * may still read PAID, which must not settle the check before the cancel's own refund. A payment's
+ * check is settled from the order's status at any age: whatever a payment still going on does
+ * next (settle, or refund) is the same.
+ */
+const CANCEL_CHECK_AGE_MS = 60_000;
 /** How often a slot whose order is still unpaid is looked at again. */
 const SLOT_RECHECK_MS = 60_000;
 /** A slot without an order this old belongs to a placement that died: longer than any placement takes. */
@@ -62,6 +69,28 @@ export function orderSweepTasks({ stores, steps, transitions }: OrderSweepDeps):
           await steps.releaseCancelled(order);
           return 'released';
         }),
+    },
+    {
+      name: 'payment-checks',
+      async run() {
+        const now = Date.now();
+        const checks = await stores.paymentChecks.olderThan({ pay: new Date(now - CONFIRM_GRACE_MS), cancel: new Date(now - CANCEL_CHECK_AGE_MS) }, BATCH);
+        const report = { refunded: 0, settled: 0, full: checks.length === BATCH };
+        for (const check of checks) {
+          const order = await stores.orders.findById(check.orderId);
+          const status = order ? (await transitions.current(order)).status : null;
+          // Unpaid and still open: it is paid or expires later, and settled then.
+          if (status === 'PENDING') continue;
+          if (status === 'CANCELLED') {
+            await steps.refund({ _id: check.orderId }, check.kind);
+            report.refunded++;
+          } else {
+            await stores.paymentChecks.settle(check.orderId, check.kind);
+            report.settled++;
+          }
+        }
+        return report;
+      },
     },
     {
       name: 'open-order-slots',
