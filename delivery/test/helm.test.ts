@@ -8,6 +8,16 @@ import { undocumentedValues } from '../src/helm-values.ts';
 import { validateObject } from '../src/k8s-validate.ts';
 
 const SERVICES = ['router', 'users', 'products', 'orders'] as const;
+const PAYMENT_SERVICE_URL = 'https://payments.example.internal';
+/**
+ * The least --set the defaults need: the quick-start secrets, and a payment provider, which NODE_ENV=production
+ * (the default) requires.
+ */
+const quickStart = (seed?: string): Record<string, string> => ({
+  ...quickStartSecrets(seed),
+  'config.orders.paymentProvider': 'http',
+  'config.orders.paymentServiceUrl': PAYMENT_SERVICE_URL,
+});
 const SUBGRAPH_CALLERS: Record<string, string[]> = { users: ['router'], products: ['orders', 'router'], orders: ['router'] };
 
 let helm: string;
@@ -16,7 +26,7 @@ const renders: Record<'quickStart' | 'production', K8sObject[]> = { quickStart: 
 beforeAll(async () => {
   helm = await helmBinary();
   [renders.quickStart, renders.production] = await Promise.all([
-    renderChart(helm, { set: quickStartSecrets() }),
+    renderChart(helm, { set: quickStart() }),
     renderChart(helm, { valuesFiles: [PRODUCTION_VALUES] }),
   ]);
 });
@@ -56,7 +66,10 @@ const ROUTER_LIMIT_DEFAULTS = {
   RATE_LIMIT_USER_PER_MINUTE: '600',
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: '600',
 };
-const LIMIT_VARIABLES = /^(MAX_|RATE_LIMIT_|CORS_ORIGINS$|TRUSTED_PROXIES$)/;
+const LIMIT_VARIABLES = /^(MAX_(DEPTH|ALIASES|ROOT_FIELDS|TOKENS|DIRECTIVES|COST)$|RATE_LIMIT_|CORS_ORIGINS$|TRUSTED_PROXIES$)/;
+const STOCK_DEFAULTS = { STOCK_HOLD_SECONDS: '60', SWEEP_INTERVAL_SECONDS: '10' };
+const ORDER_DEFAULTS = { ORDER_PAYMENT_TIMEOUT_SECONDS: '1800', MAX_OPEN_ORDERS_PER_BUYER: '20', MAX_LINE_QUANTITY: '100', SWEEP_INTERVAL_SECONDS: '10' };
+const HOLD_AND_ORDER_VARIABLES = /^(STOCK_HOLD_SECONDS|SWEEP_INTERVAL_SECONDS|ORDER_PAYMENT_TIMEOUT_SECONDS|MAX_OPEN_ORDERS_PER_BUYER|MAX_LINE_QUANTITY|PAYMENT_)/;
 
 describe('the checks themselves', () => {
   it('refuse an object the API schema rejects, a kind it does not know, and an undocumented value', async () => {
@@ -70,7 +83,7 @@ describe('the checks themselves', () => {
 
 describe('helm lint --strict', () => {
   it.each([
-    ['the default values with the quick-start secrets', valueArgs({ set: quickStartSecrets() })],
+    ['the default values with the quick-start secrets and a payment service', valueArgs({ set: quickStart() })],
     ['values-production.yaml', valueArgs({ valuesFiles: [PRODUCTION_VALUES] })],
     ['values-staging.yaml', valueArgs({ valuesFiles: [`${CHART_DIR}/values-staging.yaml`] })],
   ])('passes with %s', async (_label, args) => {
@@ -171,7 +184,8 @@ describe.each(['quickStart', 'production'] as const)('helm template with the %s 
     expect(files('router')).toEqual(['AUTH_PUBLIC_KEYS_FILE']);
     expect(files('users')).toEqual(['AUTH_PUBLIC_KEYS_FILE', 'AUTH_SECRET_KEY_FILE', 'MONGODB_URI_FILE']);
     expect(files('products')).toEqual(['AUTH_PUBLIC_KEYS_FILE', 'MONGODB_URI_FILE', 'SERVICE_PUBLIC_KEYS_FILE']);
-    expect(files('orders')).toEqual(['AUTH_PUBLIC_KEYS_FILE', 'MONGODB_URI_FILE', 'SERVICE_SECRET_KEY_FILE']);
+    // values-production.yaml names a payment service token; the quick start has none.
+    expect(files('orders')).toEqual(['AUTH_PUBLIC_KEYS_FILE', 'MONGODB_URI_FILE', ...(which === 'production' ? ['PAYMENT_SERVICE_TOKEN_FILE'] : []), 'SERVICE_SECRET_KEY_FILE']);
     const services = Object.fromEntries(ofKind(objects(), 'Service').map((s) => [s.metadata.labels['app.kubernetes.io/component'], s]));
     const url = (name: string) => `http://${services[name].metadata.name}:${services[name].spec.ports[0].port}/graphql`;
     expect(configs.router).toMatchObject({ HOST: '0.0.0.0', ROUTER_PORT: '4000', USERS_URL: url('users'), PRODUCTS_URL: url('products'), ORDERS_URL: url('orders') });
@@ -196,7 +210,7 @@ describe('secrets', () => {
   it('uses existing Secrets in production and creates none', () => {
     expect(ofKind(renders.production, 'Secret')).toEqual([]);
     const sources = ofKind(renders.production, 'Deployment').flatMap((d) => d.spec.template.spec.volumes.find((v: any) => v.name === 'secrets').projected.sources);
-    expect(new Set(sources.map((s: any) => s.secret.name))).toEqual(new Set(['marketplace-mongodb', 'marketplace-paseto']));
+    expect(new Set(sources.map((s: any) => s.secret.name))).toEqual(new Set(['marketplace-mongodb', 'marketplace-paseto', 'marketplace-payments']));
   });
 });
 
@@ -225,7 +239,7 @@ describe('limits, CORS and client addresses', () => {
   it('join the CORS origins and trusted proxies of the values into the variables, and write every limit given', async () => {
     const objects = await renderChart(helm, {
       set: {
-        ...quickStartSecrets(),
+        ...quickStart(),
         'config.router.cors.origins': '{https://shop.example.com,https://admin.example.com,http://localhost:*,https://*.preview.example.com}',
         'config.router.trustedProxies': '{10.1.0.0/16,192.168.7.1,fd00::/8}',
         'config.router.operationLimits.maxDepth': '8',
@@ -305,7 +319,7 @@ describe('the rate-limit Redis URL', () => {
 
   it('mounts as RATE_LIMIT_REDIS_URL_FILE for the router and users only, from values or an existing Secret', async () => {
     const [fromValue, fromSecret] = await Promise.all([
-      renderChart(helm, { set: { ...quickStartSecrets(), 'secrets.rateLimitRedisUrl.value': REDIS_URL } }),
+      renderChart(helm, { set: { ...quickStart(), 'secrets.rateLimitRedisUrl.value': REDIS_URL } }),
       renderChart(helm, { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.rateLimitRedisUrl.existingSecret': 'marketplace-redis', 'secrets.rateLimitRedisUrl.key': 'url' } }),
     ]);
     const created = ofKind(fromValue, 'Secret')[0];
@@ -328,18 +342,112 @@ describe('the rate-limit Redis URL', () => {
   });
 
   it('refuses both an existing Secret and a value', async () => {
-    const result = await runHelm(helm, templateArgs({ set: { ...quickStartSecrets(), 'secrets.rateLimitRedisUrl.value': REDIS_URL, 'secrets.rateLimitRedisUrl.existingSecret': 'marketplace-redis' } }));
+    const result = await runHelm(helm, templateArgs({ set: { ...quickStart(), 'secrets.rateLimitRedisUrl.value': REDIS_URL, 'secrets.rateLimitRedisUrl.existingSecret': 'marketplace-redis' } }));
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/secrets\.rateLimitRedisUrl: set either existingSecret or value, not both/);
+  });
+});
+
+describe('stock holds, sweeps and payments', () => {
+  const TOKEN = 'payment-service-token-for-tests';
+
+  it('give products its hold and sweep settings and orders its deadlines, limits, sweep and payment provider, and nobody else', () => {
+    for (const which of ['quickStart', 'production'] as const) {
+      expect(envOf(renders[which], 'products'), which).toMatchObject(STOCK_DEFAULTS);
+      expect(envOf(renders[which], 'orders'), which).toMatchObject({ ...ORDER_DEFAULTS, PAYMENT_PROVIDER: 'http' });
+      expect(Object.keys(envOf(renders[which], 'products')).filter((k) => HOLD_AND_ORDER_VARIABLES.test(k)).sort(), which).toEqual(Object.keys(STOCK_DEFAULTS).sort());
+      for (const name of ['router', 'users']) expect(Object.keys(envOf(renders[which], name)).filter((k) => HOLD_AND_ORDER_VARIABLES.test(k)), `${which} ${name}`).toEqual([]);
+    }
+    expect(envOf(renders.quickStart, 'orders').PAYMENT_SERVICE_URL).toBe(PAYMENT_SERVICE_URL);
+    expect(envOf(renders.production, 'orders').PAYMENT_SERVICE_URL).toBe('https://payments.internal.example.com');
+  });
+
+  it('write the values given, as whole numbers, and roll only the service that reads them', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'marketplace-values-'));
+    try {
+      const file = path.join(dir, 'orders.yaml');
+      // 2592000 is a float to YAML and would print as 2.592e+06 unless converted.
+      await writeFile(file, 'config:\n  orders:\n    paymentTimeoutSeconds: 2592000\n    maxOpenOrdersPerBuyer: 10000\n');
+      const [orders, products] = await Promise.all([
+        renderChart(helm, { valuesFiles: [file], set: { ...quickStart(), 'config.orders.maxLineQuantity': '5', 'config.orders.sweepIntervalSeconds': '30' } }),
+        renderChart(helm, { set: { ...quickStart(), 'config.products.stockHoldSeconds': '120', 'config.products.sweepIntervalSeconds': '5' } }),
+      ]);
+      expect(envOf(orders, 'orders')).toMatchObject({ ORDER_PAYMENT_TIMEOUT_SECONDS: '2592000', MAX_OPEN_ORDERS_PER_BUYER: '10000', MAX_LINE_QUANTITY: '5', SWEEP_INTERVAL_SECONDS: '30' });
+      expect(envOf(orders, 'products')).toMatchObject(STOCK_DEFAULTS);
+      expect(envOf(products, 'products')).toMatchObject({ STOCK_HOLD_SECONDS: '120', SWEEP_INTERVAL_SECONDS: '5' });
+      expect(envOf(products, 'orders')).toMatchObject(ORDER_DEFAULTS);
+      for (const name of SERVICES) {
+        const base = annotation(renders.quickStart, name, 'checksum/config');
+        expect(annotation(orders, name, 'checksum/config') !== base, name).toBe(name === 'orders');
+        expect(annotation(products, name, 'checksum/config') !== base, name).toBe(name === 'products');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['no payment provider', { 'config.orders.paymentProvider': '' }, /config\.orders\.paymentProvider must be set when config\.nodeEnv is production/],
+    ['approve-all', { 'config.orders.paymentProvider': 'approve-all' }, /config\.orders\.paymentProvider=approve-all is refused when config\.nodeEnv is production/],
+    ['http without a URL', { 'config.orders.paymentServiceUrl': '' }, /config\.orders\.paymentServiceUrl is required with config\.orders\.paymentProvider=http/],
+  ])('refuse to render for production with %s, as the orders service would refuse to start', async (_label, set, message) => {
+    for (const options of [{ set: { ...quickStart(), ...set } }, { valuesFiles: [PRODUCTION_VALUES], set }]) {
+      const result = await runHelm(helm, templateArgs(options));
+      expect(result.code, JSON.stringify(options)).not.toBe(0);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+
+  it('leave the provider to the service in development: approve-all unless one is named', async () => {
+    const [unset, approveAll] = await Promise.all([
+      renderChart(helm, { set: { ...quickStartSecrets(), 'config.nodeEnv': 'development' } }),
+      renderChart(helm, { set: { ...quickStartSecrets(), 'config.nodeEnv': 'development', 'config.orders.paymentProvider': 'approve-all' } }),
+    ]);
+    expect(Object.keys(envOf(unset, 'orders')).filter((k) => k.startsWith('PAYMENT_'))).toEqual([]);
+    expect(envOf(approveAll, 'orders')).toMatchObject({ NODE_ENV: 'development', PAYMENT_PROVIDER: 'approve-all' });
+  });
+
+  it('mount the payment service token into orders only, as PAYMENT_SERVICE_TOKEN_FILE, from values or an existing Secret', async () => {
+    for (const name of SERVICES) expect(mountedSecrets(renders.quickStart, name), name).not.toHaveProperty('PAYMENT_SERVICE_TOKEN');
+    const [fromValue, fromSecret] = await Promise.all([
+      renderChart(helm, { set: { ...quickStart(), 'secrets.paymentServiceToken.value': TOKEN } }),
+      renderChart(helm, { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.paymentServiceToken.existingSecret': 'psp-credentials', 'secrets.paymentServiceToken.key': 'bearer' } }),
+    ]);
+    const created = ofKind(fromValue, 'Secret')[0];
+    expect(Buffer.from(created.data.paymentServiceToken, 'base64').toString()).toBe(TOKEN);
+    for (const [objects, source] of [[fromValue, `${created.metadata.name}/paymentServiceToken`], [fromSecret, 'psp-credentials/bearer'], [renders.production, 'marketplace-payments/token']] as const) {
+      for (const name of SERVICES) {
+        const env = envOf(objects, name);
+        expect(env, 'the token itself never reaches the environment').not.toHaveProperty('PAYMENT_SERVICE_TOKEN');
+        if (name === 'orders') {
+          expect(env.PAYMENT_SERVICE_TOKEN_FILE).toBe('/var/run/secrets/marketplace/PAYMENT_SERVICE_TOKEN');
+          expect(mountedSecrets(objects, name).PAYMENT_SERVICE_TOKEN).toBe(source);
+        } else {
+          expect(env, name).not.toHaveProperty('PAYMENT_SERVICE_TOKEN_FILE');
+          expect(mountedSecrets(objects, name), name).not.toHaveProperty('PAYMENT_SERVICE_TOKEN');
+        }
+      }
+    }
+    for (const name of SERVICES) {
+      const changed = annotation(fromValue, name, 'checksum/secret') !== annotation(renders.quickStart, name, 'checksum/secret');
+      expect(changed, name).toBe(name === 'orders');
+    }
+    for (const object of fromValue) await validateObject(object);
+  });
+
+  it('leave egress open, so orders reaches the payment service (and every subgraph MongoDB) without a rule', () => {
+    for (const which of ['quickStart', 'production'] as const) {
+      for (const policy of ofKind(renders[which], 'NetworkPolicy')) expect(policy.spec.policyTypes, `${which} ${policy.metadata.name}`).toEqual(['Ingress']);
+    }
   });
 });
 
 describe('checksum annotations', () => {
   it('roll the pods whose config or secrets changed, and only those', async () => {
     const [same, debug, rotated] = await Promise.all([
-      renderChart(helm, { set: quickStartSecrets() }),
-      renderChart(helm, { set: { ...quickStartSecrets(), 'config.logLevel': 'debug' } }),
-      renderChart(helm, { set: { ...quickStartSecrets(), 'secrets.authSecretKey.value': quickStartSecrets('rotated')['secrets.authSecretKey.value']! } }),
+      renderChart(helm, { set: quickStart() }),
+      renderChart(helm, { set: { ...quickStart(), 'config.logLevel': 'debug' } }),
+      renderChart(helm, { set: { ...quickStart(), 'secrets.authSecretKey.value': quickStartSecrets('rotated')['secrets.authSecretKey.value']! } }),
     ]);
     const base = renders.quickStart;
     for (const name of SERVICES) {
@@ -354,9 +462,9 @@ describe('checksum annotations', () => {
 
   it('roll the router and users when the Redis URL or their own limits change, and only those', async () => {
     const [redis, cors, signIn] = await Promise.all([
-      renderChart(helm, { set: { ...quickStartSecrets(), 'secrets.rateLimitRedisUrl.value': 'redis://redis.example.internal:6379' } }),
-      renderChart(helm, { set: { ...quickStartSecrets(), 'config.router.cors.origins': '{https://shop.example.com}' } }),
-      renderChart(helm, { set: { ...quickStartSecrets(), 'config.users.rateLimit.loginFailures': '3' } }),
+      renderChart(helm, { set: { ...quickStart(), 'secrets.rateLimitRedisUrl.value': 'redis://redis.example.internal:6379' } }),
+      renderChart(helm, { set: { ...quickStart(), 'config.router.cors.origins': '{https://shop.example.com}' } }),
+      renderChart(helm, { set: { ...quickStart(), 'config.users.rateLimit.loginFailures': '3' } }),
     ]);
     const base = renders.quickStart;
     for (const name of SERVICES) {
@@ -389,9 +497,18 @@ describe('values.schema.json', () => {
     ['config.router.operationLimits.maxDepth=deep', /maxDepth.*want integer/],
     ['config.router.operationLimit.maxDepth=10', /additional properties 'operationLimit'/],
     ['secrets.rateLimitRedisUrl.value=http://redis.example.internal:6379', /rateLimitRedisUrl.*does not match/],
+    ['config.products.stockHoldSeconds=1', /stockHoldSeconds.*minimum/],
+    ['config.products.sweepIntervalSeconds=0', /products\/sweepIntervalSeconds.*minimum/],
+    ['config.orders.sweepIntervalSeconds=3601', /orders\/sweepIntervalSeconds.*maximum/],
+    ['config.orders.paymentTimeoutSeconds=4', /paymentTimeoutSeconds.*minimum/],
+    ['config.orders.maxOpenOrdersPerBuyer=0', /maxOpenOrdersPerBuyer.*minimum/],
+    ['config.orders.maxLineQuantity=10001', /maxLineQuantity.*maximum/],
+    ['config.orders.paymentProvider=stripe', /paymentProvider.*must be one of/],
+    ['config.orders.paymentServiceUrl=ftp://payments.example.internal', /paymentServiceUrl.*does not match/],
+    ['config.orders.paymentServiceUrl=payments.example.internal', /paymentServiceUrl.*does not match/],
   ])('refuses %s', async (pair, message) => {
     const [key, value] = pair.split('=') as [string, string];
-    const result = await runHelm(helm, templateArgs({ set: { ...quickStartSecrets(), [key]: value } }));
+    const result = await runHelm(helm, templateArgs({ set: { ...quickStart(), [key]: value } }));
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/values don't meet the specifications of the schema/);
     expect(result.stderr).toMatch(message);

@@ -290,6 +290,8 @@ describe('rehearsed builds: prune, install production dependencies, start, stop'
         SERVICE_SECRET_KEY: probe.services.secretKey,
         SERVICE_PUBLIC_KEYS: probe.services.publicKey,
         ...(service.subgraph ? { MONGODB_URI: database.uri, [`${prefix}_DB`]: databaseName } : {}),
+        // In production orders needs a real payment provider; starting does not call it, so a port nothing listens on will do.
+        ...(service.name === 'orders' ? { PAYMENT_PROVIDER: 'http', PAYMENT_SERVICE_URL: `http://127.0.0.1:${await freePort()}` } : {}),
       };
       const startedAt = Date.now();
       const started = performance.now();

@@ -77,6 +77,31 @@ function storeCollections(): string[] {
   return [...found].sort();
 }
 
+/**
+ * The unique indexes the stores build besides _id, by namespace (default names): their key's fields.
+ * Read from each store's `ensureIndexes(this.#handle, [...])`, matched to `this.#handle = db.collection('name')`.
+ */
+function storeUniqueIndexes(): { ns: string; name: string; fields: string[] }[] {
+  const found: { ns: string; name: string; fields: string[] }[] = [];
+  for (const service of ['users', 'products', 'orders']) {
+    const src = path.join(repositoryRoot, 'subgraphs', service, 'src', 'stores');
+    for (const file of readdirSync(src).filter((name) => name.endsWith('.ts'))) {
+      const text = readFileSync(path.join(src, file), 'utf8');
+      const handles = new Map([...text.matchAll(/this\.(#?\w+) = db\.collection(?:<[^>]*>)?\('(\w+)'\)/g)].map(([, handle, name]) => [handle!, name!]));
+      for (const [, handle, list] of text.matchAll(/ensureIndexes\(this\.(#?\w+), \[([\s\S]*?)\]\);/g)) {
+        for (const [, key, name, options] of list!.matchAll(/\{ key: \{([^}]*)\}, name: '(\w+)'([^}]*)\}/g)) {
+          if (!/unique: true/.test(options!)) continue;
+          found.push({ ns: `${service}.${handles.get(handle!)}`, name: name!, fields: [...key!.matchAll(/'?([\w.]+)'?:/g)].map(([, field]) => field!) });
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** MongoDB builds a unique index on a sharded collection only if it begins with _id or with every shard key field. */
+const uniqueFits = (key: Key, fields: string[]) => fields[0] === '_id' || Object.keys(key).every((field, i) => fields[i] === field);
+
 interface Cluster {
   /** false: the server does not say it is a mongos. */
   mongos?: boolean;
@@ -320,6 +345,16 @@ describe('scripts/mongo/shard.js in mongosh', () => {
     expect(dry.output.match(/would shard on/g)).toHaveLength(documentedSharded().length);
   });
 
+  it('reports a collection it leaves unsharded that is sharded on a key its unique index cannot be enforced under', async () => {
+    const run = await runShardJs({ sharded: { 'products.stockLedger': { productId: 'hashed', version: 1 }, 'products.categories': { slug: 1 } } });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`${run.ns('products.stockLedger')} is sharded on { productId: "hashed", version: 1 }, which its unique index { movement: 1 } cannot be enforced under`);
+    // A key the unique index begins with is only noted.
+    expect(run.output).toContain(`${run.ns('products.categories')}: left unsharded (a few thousand documents with a unique slug); note: it is sharded on { slug: 1 }`);
+    expect(run.output).not.toMatch(/categories is sharded on/);
+    expect(touching(run, run.ns('products.stockLedger'))).toEqual([]);
+  });
+
   it('changes nothing, and exits 1, when not connected to a mongos', async () => {
     const run = await runShardJs({ mongos: false });
     expect(run.code).toBe(1);
@@ -331,5 +366,19 @@ describe('scripts/mongo/shard.js in mongosh', () => {
 describe('docs/scaling.md', () => {
   it('plans every collection the stores use, and only those', () => {
     expect([...documentedKeys().keys()].sort()).toEqual(storeCollections());
+  });
+
+  it('shards no collection on a key that one of its unique indexes does not begin with', () => {
+    const unique = storeUniqueIndexes();
+    // The stores' known unique indexes are found, so the check below is not vacuous.
+    expect(unique.map(({ ns, name }) => `${ns}/${name}`)).toEqual(expect.arrayContaining(['users.users/email_unique', 'products.categories/slug_unique']));
+    // The rule as MongoDB applies it: field names, hashed or not, in order.
+    expect(uniqueFits({ productId: 'hashed', version: 1 }, ['movement'])).toBe(false);
+    expect(uniqueFits({ productId: 'hashed' }, ['productId', 'movement'])).toBe(true);
+    const keys = documentedKeys();
+    for (const { ns, name, fields } of unique) {
+      const key = keys.get(ns);
+      if (key) expect(uniqueFits(key, fields), `${ns} sharded on ${keyText(key)} cannot enforce ${name} (${fields.join(', ')})`).toBe(true);
+    }
   });
 });

@@ -5,8 +5,10 @@
 //
 // It is safe to run again: a collection already sharded on the same key is left alone, one
 // sharded on another key is reported and makes the script exit 1 (resharding is a decision for a
-// person: db.adminCommand({ reshardCollection })). Each shard key's index is created before the
-// collection is sharded, so collections that already hold data can be sharded too.
+// person: db.adminCommand({ reshardCollection })). So is a collection the plan leaves unsharded
+// that is found sharded on a key its services' unique indexes cannot be enforced under. Each shard
+// key's index is created before the collection is sharded, so collections that already hold data
+// can be sharded too.
 /* global db, sh, print, quit */
 
 const env = typeof process === 'undefined' ? {} : process.env;
@@ -22,15 +24,15 @@ const DRY_RUN = env.DRY_RUN === '1';
 const SHARDED = [
   {
     db: PRODUCTS_DB,
-    collection: 'stockLedger',
-    key: { productId: 'hashed', version: 1 },
-    why: "a product's entries stay together, so its <productId>:<version> _ids collide on one shard",
+    collection: 'stockReservations',
+    key: { _id: 'hashed' },
+    why: 'read and written by _id (the order id), the hold sweep aside; inserts spread evenly',
   },
   {
     db: PRODUCTS_DB,
-    collection: 'stockReservations',
+    collection: 'stockHoldDecisions',
     key: { _id: 'hashed' },
-    why: 'read and written by _id (the order id) only; inserts spread evenly',
+    why: 'one decision per reservation, inserted once and read by _id: the _id is the shard key, so it stays unique across shards',
   },
   {
     db: ORDERS_DB,
@@ -52,13 +54,30 @@ const SHARDED = [
   },
 ];
 
-/** Collections that stay on their database's primary shard, and why. */
+/**
+ * Collections that stay on their database's primary shard, and why. `unique` lists the unique
+ * indexes the services build on it besides _id: found sharded on a key those indexes do not begin
+ * with, the collection is reported (the service could not build them, so it would not start).
+ */
 const UNSHARDED = [
-  { db: USERS_DB, collection: 'users', why: 'its unique email index would have to lead the shard key, scattering every read by _id' },
+  {
+    db: USERS_DB,
+    collection: 'users',
+    unique: [{ email: 1 }],
+    why: 'its unique email index would have to lead the shard key, scattering every read by _id',
+  },
   { db: USERS_DB, collection: 'adminRemovalTurns', why: 'a few numbered turns a year for taking ADMIN away; its _id sequence must stay on one shard' },
   { db: PRODUCTS_DB, collection: 'products', why: 'small and read-mostly: secondaries scale its reads without scatter-gather' },
-  { db: PRODUCTS_DB, collection: 'categories', why: 'a few thousand documents with a unique slug' },
-  { db: PRODUCTS_DB, collection: 'stockReleases', why: 'one small document per cancelled order' },
+  { db: PRODUCTS_DB, collection: 'categories', unique: [{ slug: 1 }], why: 'a few thousand documents with a unique slug' },
+  {
+    db: PRODUCTS_DB,
+    collection: 'stockLedger',
+    unique: [{ movement: 1 }],
+    why: 'its unique movement index does not begin with a shard key that keeps the <productId>:<version> _ids unique; ' +
+      'shard it on { productId: "hashed" } once that index is { productId: 1, movement: 1 }',
+  },
+  { db: ORDERS_DB, collection: 'openOrderSlots', why: 'one short-lived slot per unpaid order, a few megabytes; read by buyer, order and age, all on one shard' },
+  { db: ORDERS_DB, collection: 'paymentChecks', why: 'only the payments and cancels in flight, a few hundred documents, written by _id' },
 ];
 
 const failures = [];
@@ -72,6 +91,15 @@ function describeKey(key) {
   return `{ ${Object.entries(key)
     .map(([field, type]) => `${field}: ${JSON.stringify(type)}`)
     .join(', ')} }`;
+}
+
+/**
+ * Whether a unique index can be enforced on a collection sharded on `key`: MongoDB requires the
+ * index to begin with every field of the shard key (a hashed field counts by its name), or with _id.
+ */
+function uniqueFits(key, unique) {
+  const fields = Object.keys(unique);
+  return fields[0] === '_id' || Object.keys(key).every((field, i) => fields[i] === field);
 }
 
 /** The collection's shard key if it is sharded, else null (8.0 also lists unsplittable, unsharded ones). */
@@ -149,6 +177,13 @@ function main() {
     const ns = `${spec.db}.${spec.collection}`;
     const current = shardKeyOf(ns);
     print(`${ns}: left unsharded (${spec.why})${current ? `; note: it is sharded on ${describeKey(current)}` : ''}`);
+    const misfits = current ? (spec.unique || []).filter((unique) => !uniqueFits(current, unique)) : [];
+    if (misfits.length > 0) {
+      failures.push(
+        `${ns} is sharded on ${describeKey(current)}, which its unique index ${misfits.map(describeKey).join(', ')} cannot be enforced under: ` +
+          'the service cannot build it there; see docs/scaling.md',
+      );
+    }
   }
 
   if (failures.length > 0) {

@@ -71,11 +71,16 @@ internal stock mutations. The NetworkPolicies are built from this, and nothing e
 {{- if and (has .name (list "router" "users")) (or $redis.existingSecret $redis.value) -}}
 {{- $entries = append $entries "rateLimitRedisUrl" -}}
 {{- end -}}
+{{- /* Optional: the token orders sends to the payment service, only when one is given. */ -}}
+{{- $token := .root.Values.secrets.paymentServiceToken -}}
+{{- if and (eq .name "orders") (or $token.existingSecret $token.value) -}}
+{{- $entries = append $entries "paymentServiceToken" -}}
+{{- end -}}
 {{- toJson $entries -}}
 {{- end -}}
 
 {{- define "marketplace.secretEnvNames" -}}
-{{- dict "mongodbUri" "MONGODB_URI" "authSecretKey" "AUTH_SECRET_KEY" "authPublicKeys" "AUTH_PUBLIC_KEYS" "serviceSecretKey" "SERVICE_SECRET_KEY" "servicePublicKeys" "SERVICE_PUBLIC_KEYS" "adminPassword" "ADMIN_PASSWORD" "rateLimitRedisUrl" "RATE_LIMIT_REDIS_URL" | toJson -}}
+{{- dict "mongodbUri" "MONGODB_URI" "authSecretKey" "AUTH_SECRET_KEY" "authPublicKeys" "AUTH_PUBLIC_KEYS" "serviceSecretKey" "SERVICE_SECRET_KEY" "servicePublicKeys" "SERVICE_PUBLIC_KEYS" "adminPassword" "ADMIN_PASSWORD" "rateLimitRedisUrl" "RATE_LIMIT_REDIS_URL" "paymentServiceToken" "PAYMENT_SERVICE_TOKEN" | toJson -}}
 {{- end -}}
 
 {{/*
@@ -101,6 +106,24 @@ The fingerprint feeds the checksum/secret annotation: a value's hash, or the ref
 {{- end -}}
 {{- end -}}
 {{- toJson $sources -}}
+{{- end -}}
+
+{{/*
+The orders service's own start-up check on payments, at render time: in production it exits 1 without
+a real provider, so an install that would only crash-loop its pods is refused here, naming the value.
+*/}}
+{{- define "marketplace.checkPayments" -}}
+{{- $orders := .Values.config.orders -}}
+{{- if eq .Values.config.nodeEnv "production" -}}
+{{- if not $orders.paymentProvider -}}
+{{- fail "config.orders.paymentProvider must be set when config.nodeEnv is production: set it to http and config.orders.paymentServiceUrl to your payment service (the orders service refuses to start without PAYMENT_PROVIDER in production, and approve-all, which takes no money, is refused there)" -}}
+{{- else if eq $orders.paymentProvider "approve-all" -}}
+{{- fail "config.orders.paymentProvider=approve-all is refused when config.nodeEnv is production: it approves every payment and takes no money, so the orders service will not start with it; set http and config.orders.paymentServiceUrl" -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq $orders.paymentProvider "http") (not $orders.paymentServiceUrl) -}}
+{{- fail "config.orders.paymentServiceUrl is required with config.orders.paymentProvider=http: the http(s) base URL of your payment service (PAYMENT_SERVICE_URL)" -}}
+{{- end -}}
 {{- end -}}
 
 {{/* One service's plain configuration: its ConfigMap's data, also hashed into checksum/config. */}}
@@ -158,6 +181,25 @@ The fingerprint feeds the checksum/secret annotation: a value's hash, or the ref
 {{- with $root.Values.config.admin.email -}}
 {{- $_ := set $data "ADMIN_EMAIL" . -}}
 {{- $_ := set $data "ADMIN_NAME" $root.Values.config.admin.name -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $name "products" -}}
+{{- $products := $root.Values.config.products -}}
+{{- $_ := set $data "STOCK_HOLD_SECONDS" ($products.stockHoldSeconds | int64 | toString) -}}
+{{- $_ := set $data "SWEEP_INTERVAL_SECONDS" ($products.sweepIntervalSeconds | int64 | toString) -}}
+{{- end -}}
+{{- if eq $name "orders" -}}
+{{- $orders := $root.Values.config.orders -}}
+{{- $_ := set $data "ORDER_PAYMENT_TIMEOUT_SECONDS" ($orders.paymentTimeoutSeconds | int64 | toString) -}}
+{{- $_ := set $data "MAX_OPEN_ORDERS_PER_BUYER" ($orders.maxOpenOrdersPerBuyer | int64 | toString) -}}
+{{- $_ := set $data "MAX_LINE_QUANTITY" ($orders.maxLineQuantity | int64 | toString) -}}
+{{- $_ := set $data "SWEEP_INTERVAL_SECONDS" ($orders.sweepIntervalSeconds | int64 | toString) -}}
+{{- include "marketplace.checkPayments" $root -}}
+{{- with $orders.paymentProvider -}}
+{{- $_ := set $data "PAYMENT_PROVIDER" . -}}
+{{- end -}}
+{{- with $orders.paymentServiceUrl -}}
+{{- $_ := set $data "PAYMENT_SERVICE_URL" . -}}
 {{- end -}}
 {{- end -}}
 {{- range $source := include "marketplace.secretSources" . | fromJsonArray -}}
