@@ -42,10 +42,10 @@ export class PaymentChecks {
     await this.#checks.deleteOne({ _id: `${orderId.toHexString()}:${kind}` });
   }
 
-  /** Up to `limit` checks of each kind opened before that kind's cutoff, oldest first. */
-  olderThan(before: Record<PaymentCheckKind, Date>, limit: number): Promise<PaymentCheck[]> {
+  /** Up to `limit` checks of each kind opened after `after` and before that kind's cutoff, oldest first. */
+  olderThan(before: Record<PaymentCheckKind, Date>, after: Date, limit: number): Promise<PaymentCheck[]> {
     return this.#checks
-      .find({ $or: [{ kind: 'pay', at: { $lt: before.pay } }, { kind: 'cancel', at: { $lt: before.cancel } }] })
+      .find({ $or: [{ kind: 'pay', at: { $gt: after, $lt: before.pay } }, { kind: 'cancel', at: { $gt: after, $lt: before.cancel } }] })
       .sort({ at: 1 })
       .limit(limit)
       .toArray();

@@ -70,28 +70,7 @@ export function orderSweepTasks({ stores, steps, transitions }: OrderSweepDeps):
           return 'released';
         }),
     },
-    {
-      name: 'payment-checks',
-      async run() {
-        const now = Date.now();
-        const checks = await stores.paymentChecks.olderThan({ pay: new Date(now - CONFIRM_GRACE_MS), cancel: new Date(now - CANCEL_CHECK_AGE_MS) }, BATCH);
-        const report = { refunded: 0, settled: 0, full: checks.length === BATCH };
-        for (const check of checks) {
-          const order = await stores.orders.findById(check.orderId);
-          const status = order ? (await transitions.current(order)).status : null;
-          // Unpaid and still open: it is paid or expires later, and settled then.
-          if (status === 'PENDING') continue;
-          if (status === 'CANCELLED') {
-            await steps.refund({ _id: check.orderId }, check.kind);
-            report.refunded++;
-          } else {
-            await stores.paymentChecks.settle(check.orderId, check.kind);
-            report.settled++;
-          }
-        }
-        return report;
-      },
-    },
+    paymentChecksTask({ stores, steps, transitions }),
     {
       name: 'open-order-slots',
       async run() {
@@ -111,4 +90,37 @@ export function orderSweepTasks({ stores, steps, transitions }: OrderSweepDeps):
       },
     },
   ];
+}
+
+/**
+ * Checks whose order is still unpaid stay until it is paid or cancelled. So that a pile of them
+ * (a payment service that was down) cannot hide the ones behind it, each pass goes on after the
+ * last check the previous full pass read, and starts over from the oldest once it reaches the end.
+ */
+function paymentChecksTask({ stores, steps, transitions }: OrderSweepDeps): SweepTask {
+  let after = new Date(0);
+  return {
+    name: 'payment-checks',
+    async run() {
+      const now = Date.now();
+      const checks = await stores.paymentChecks.olderThan({ pay: new Date(now - CONFIRM_GRACE_MS), cancel: new Date(now - CANCEL_CHECK_AGE_MS) }, after, BATCH);
+      const full = checks.length === BATCH;
+      after = full ? checks[checks.length - 1]!.at : new Date(0);
+      const report = { refunded: 0, settled: 0, full };
+      for (const check of checks) {
+        const order = await stores.orders.findById(check.orderId);
+        const status = order ? (await transitions.current(order)).status : null;
+        // Unpaid and still open: it is paid or expires later, and settled then.
+        if (status === 'PENDING') continue;
+        if (status === 'CANCELLED') {
+          await steps.refund({ _id: check.orderId }, check.kind);
+          report.refunded++;
+        } else {
+          await stores.paymentChecks.settle(check.orderId, check.kind);
+          report.settled++;
+        }
+      }
+      return report;
+    },
+  };
 }
