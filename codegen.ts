@@ -29,7 +29,7 @@ function subgraph(name: string, mappers: Record<string, string>): CodegenConfig[
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    ...subgraph('users', { User: '../stores/users.ts#UserDocument', UserConnection: '../resolvers/administration.ts#UserListing' }),
+    ...subgraph('users', { User: '../stores/users.ts#UserDocument', UserConnection: '../resolvers/administration.ts#UserListing', Session: '../stores/sessions.ts#SessionDocument' }),
     ...subgraph('products', {
       Product: '../stores/products.ts#ProductDocument',
       User: '../stores/products.ts#SellerRef',

@@ -136,9 +136,12 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
       routed[name] = proxy.url;
     }
   }
+  // The revocation view is polled from the users service itself, not through a counting proxy.
+  const revocationsUrl = new URL('/revocations', subgraphs.users).href;
   servers.router = await startRouter({
     keys: { users: userKeys },
     subgraphUrls: routed,
+    revocationsUrl,
     ...LOOPBACK,
     production,
     logger: loggerOf('router'),
@@ -147,7 +150,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
 
   const extraRouters: RunningServer[] = [];
   const startExtraRouter: Supergraph['startRouter'] = async (extra = {}) => {
-    const router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, ...LOOPBACK, production, logger: loggerOf('router'), ...extra });
+    const router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, revocationsUrl, ...LOOPBACK, production, logger: loggerOf('router'), ...extra });
     extraRouters.push(router);
     return router.url;
   };

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Identity, TrustedKeys } from '@marketplace/auth';
 import { clientIpOf, identityOf, requestIdOf, type TrustProxy } from '@marketplace/service-kit';
+import type { SessionRevocations } from './session-revocations.ts';
 
 export interface RouterContext {
   identity: Identity;
@@ -11,6 +12,8 @@ export interface RouterContext {
   clientIp: string;
   /** The raw Authorization header of a verified token, for the subgraphs. */
   authorization?: string;
+  /** The client's User-Agent, which the users service keeps with a new session. */
+  userAgent?: string;
 }
 
 export interface Caller {
@@ -33,12 +36,19 @@ export interface RequestSenders {
   senderOf: (req: IncomingMessage) => Sender;
 }
 
-export function requestIdentity(keys: TrustedKeys, trust: TrustProxy): RequestSenders {
+/** Verifies the token, then refuses it if its session has ended. */
+async function verifiedIdentity(req: IncomingMessage, keys: TrustedKeys, revocations: SessionRevocations): Promise<Identity> {
+  const identity = await identityOf(req, keys);
+  revocations.check(identity);
+  return identity;
+}
+
+export function requestIdentity(keys: TrustedKeys, trust: TrustProxy, revocations: SessionRevocations): RequestSenders {
   const senders = new WeakMap<IncomingMessage, Sender>();
   const senderOf = (req: IncomingMessage): Sender => {
     let sender = senders.get(req);
     if (!sender) {
-      sender = { verification: identityOf(req, keys), clientIp: clientIpOf(req, trust) };
+      sender = { verification: verifiedIdentity(req, keys, revocations), clientIp: clientIpOf(req, trust) };
       sender.verification.catch(() => undefined);
       senders.set(req, sender);
     }
@@ -56,8 +66,8 @@ export function routerContext(senders: RequestSenders) {
     const { verification, clientIp } = senders.senderOf(req);
     const identity = await verification;
     const requestId = typeof req.id === 'string' ? req.id : requestIdOf(req);
-    return identity.kind === 'anonymous'
-      ? { identity, requestId, clientIp }
-      : { identity, requestId, clientIp, authorization: req.headers.authorization };
+    const userAgent = req.headers['user-agent']?.slice(0, 300);
+    const base = { identity, requestId, clientIp, ...(userAgent ? { userAgent } : {}) };
+    return identity.kind === 'anonymous' ? base : { ...base, authorization: req.headers.authorization };
   };
 }

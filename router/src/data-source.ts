@@ -13,5 +13,7 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterCont
     // The client's address as the router resolved it (behind TRUSTED_PROXIES), for per-address
     // sign-in throttles; a subgraph reads it only from a peer it trusts.
     if ('clientIp' in context && context.clientIp) request.http?.headers.set('x-forwarded-for', context.clientIp);
+    // Kept with a new session, so the user can tell their sessions apart.
+    if ('userAgent' in context && context.userAgent) request.http?.headers.set('user-agent', context.userAgent);
   }
 }

@@ -19,6 +19,7 @@ import { readCostModel } from './plugins/cost-model.ts';
 import { useCors } from './plugins/cors.ts';
 import { tokenLimitErrorOf, useOperationLimits } from './plugins/operation-limits.ts';
 import { useRateLimits } from './plugins/rate-limit.ts';
+import { watchSessionRevocations } from './session-revocations.ts';
 import { readSupergraph } from './supergraph.ts';
 
 export interface RouterOptions {
@@ -40,6 +41,8 @@ export interface RouterOptions {
   trustedProxies?: readonly string[];
   /** Where the rate limits count; memory in this process when left out. */
   limiterStore?: LimiterStore;
+  /** The users service's revocation view; /revocations next to the users subgraph when left out. */
+  revocationsUrl?: string;
 }
 
 export async function startRouter(options: RouterOptions): Promise<RunningServer> {
@@ -48,7 +51,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
   const rateLimits = { ...routerRateLimits({}), ...options.rateLimits };
   const ownStore = options.limiterStore ? undefined : createLimiterStore({ logger: options.logger });
   const store = options.limiterStore ?? ownStore!;
-  const calls = requestIdentity(options.keys, compileTrustedProxies(options.trustedProxies ?? []));
+  const revocations = watchSessionRevocations({ url: options.revocationsUrl ?? new URL('/revocations', options.subgraphUrls.users).href, logger: options.logger });
+  const calls = requestIdentity(options.keys, compileTrustedProxies(options.trustedProxies ?? []), revocations);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
@@ -64,7 +68,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
     production: options.production,
     logger: options.logger,
     landingPage: ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-    ready: () => subgraphsReady(options.subgraphUrls),
+    ready: async () => revocations.fresh() && (await subgraphsReady(options.subgraphUrls)),
     httpHooks: [
       useCors(options.corsOrigins ?? corsOrigins({}, options.production)),
       useRateLimits({ store, ...rateLimits, identify: calls.identify }),
@@ -72,7 +76,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
     parseOptions: limits.maxTokens ? { maxTokens: limits.maxTokens } : {},
     plugins: [useOperationLimits({ limits, costModel: readCostModel(supergraphSdl), exposeCost: !options.production })],
     rewriteError: (formatted, original) => tokenLimitErrorOf(formatted, original, limits.maxTokens),
-    onStop: async () => ownStore?.close(),
+    onStop: async () => {
+      revocations.stop();
+      await ownStore?.close();
+    },
   });
 }
 

@@ -4,7 +4,7 @@ export type Role = (typeof ROLES)[number];
 
 export type Identity =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; roles: readonly Role[]; tokenId: string }
+  | { kind: 'user'; userId: string; roles: readonly Role[]; tokenId: string; /** The session the token was issued for (tokens of the users service always name one). */ sessionId?: string }
   | { kind: 'service'; service: string };
 
 export const ANONYMOUS: Identity = Object.freeze({ kind: 'anonymous' });

@@ -65,3 +65,8 @@ export async function publicPaserkOf(secretPaserk: string): Promise<string> {
   const key = await v4.ImportSecretKey(secretPaserk.trim() as `k4.secret.${string}`);
   return v4.ExportPublicKey(await v4.GetPublicKey(key));
 }
+
+/** The ring's keys as PASERKs with their ids, for publishing which keys are accepted. */
+export async function exportKeyRing(ring: KeyRing): Promise<{ kid: string; paserk: string }[]> {
+  return Promise.all([...ring].map(async ([kid, key]) => ({ kid, paserk: await v4.ExportPublicKey(key) })));
+}

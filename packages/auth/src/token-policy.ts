@@ -2,8 +2,9 @@
 export const USER_TOKEN = {
   issuer: 'marketplace-users',
   audience: 'marketplace',
-  /** Access tokens are short-lived; 15 minutes unless configured. */
-  defaultTtlSeconds: 15 * 60,
+  /** Access tokens are short-lived: 5 minutes unless configured, never more than an hour; refresh tokens keep a session going. */
+  defaultTtlSeconds: 5 * 60,
+  maxTtlSeconds: 60 * 60,
 } as const;
 
 export const SERVICE_TOKEN = {

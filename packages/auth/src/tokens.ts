@@ -40,12 +40,18 @@ async function sign(
 
 export function signAccessToken(
   signer: SigningKey,
-  subject: { userId: string; roles: readonly Role[] },
+  subject: { userId: string; roles: readonly Role[]; /** The session (sign-in) it belongs to, so the gateway can refuse it once the session ends. */ sessionId?: string },
   options: SignOptions = {},
 ): Promise<IssuedToken> {
   return sign(
     signer,
-    { sub: subject.userId, roles: [...subject.roles], iss: USER_TOKEN.issuer, aud: USER_TOKEN.audience },
+    {
+      sub: subject.userId,
+      roles: [...subject.roles],
+      ...(subject.sessionId ? { sid: subject.sessionId } : {}),
+      iss: USER_TOKEN.issuer,
+      aud: USER_TOKEN.audience,
+    },
     options.ttlSeconds ?? USER_TOKEN.defaultTtlSeconds,
     options.now ?? new Date(),
   );
@@ -97,7 +103,9 @@ export async function verifyAccessToken(keys: KeyRing, token: string): Promise<I
   if (typeof claims.sub !== 'string' || !Array.isArray(roles) || !roles.every(isRole)) {
     throw new TokenError('the token carries no valid subject or roles');
   }
-  return { kind: 'user', userId: claims.sub, roles, tokenId: String(claims.jti) };
+  if (claims.sid !== undefined && typeof claims.sid !== 'string') throw new TokenError('the token carries an invalid session');
+  const identity = { kind: 'user' as const, userId: claims.sub, roles, tokenId: String(claims.jti) };
+  return typeof claims.sid === 'string' ? { ...identity, sessionId: claims.sid } : identity;
 }
 
 export async function verifyServiceToken(keys: KeyRing, token: string): Promise<Identity> {

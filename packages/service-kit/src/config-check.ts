@@ -6,6 +6,7 @@ import {
   limitSetting,
   listenConfig,
   readSecret,
+  refreshTokenTtlSeconds,
   secretUri,
   shutdownDelayMs,
   SUBGRAPHS,
@@ -71,7 +72,10 @@ export function configProblems(env: Env, service: ServiceName, extraChecks: read
     check(problems, () => secretUri(env));
     check(problems, () => databaseName(env, service));
   }
-  if (service === 'users') check(problems, () => accessTokenTtlSeconds(env));
+  if (service === 'users') {
+    check(problems, () => accessTokenTtlSeconds(env));
+    check(problems, () => refreshTokenTtlSeconds(env));
+  }
   const neededUrls: SubgraphName[] = service === 'router' ? [...SUBGRAPHS] : service === 'orders' ? ['products'] : [];
   for (const name of neededUrls) check(problems, () => subgraphUrl(env, name));
   for (const key of KEYS[service]) checkKey(problems, env, key);

@@ -94,8 +94,19 @@ export function listSetting(env: Env, name: string, fallback: readonly string[])
   return raw.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
+/** Access token lifetime (ACCESS_TOKEN_TTL_SECONDS): 5 minutes by default, 1 to 60 minutes. */
 export function accessTokenTtlSeconds(env: Env): number {
-  return parse(z.coerce.number().int().min(60).max(86_400), env, 'ACCESS_TOKEN_TTL_SECONDS', 15 * 60);
+  return parse(z.coerce.number().int().min(60).max(3600), env, 'ACCESS_TOKEN_TTL_SECONDS', 5 * 60);
+}
+
+/** Refresh token lifetime (REFRESH_TOKEN_TTL): whole seconds, or a number with s, m, h or d; 30 days by default. */
+export function refreshTokenTtlSeconds(env: Env): number {
+  const UNIT = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+  const text = parse(z.string().regex(/^[0-9]+[smhd]?$/, 'must be whole seconds or a number with s, m, h or d (30d)'), env, 'REFRESH_TOKEN_TTL', '30d');
+  const unit = /[smhd]$/.test(text) ? (text.at(-1) as keyof typeof UNIT) : 's';
+  const seconds = Number.parseInt(text, 10) * UNIT[unit];
+  if (seconds < 60 || seconds > 365 * 86_400) throw new ConfigError('REFRESH_TOKEN_TTL must be from 1 minute to 365 days');
+  return seconds;
 }
 
 /** How often a service sweeps (SWEEP_INTERVAL_SECONDS); 0 turns sweeping off, for tests that show what it repairs. */

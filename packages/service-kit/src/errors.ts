@@ -16,6 +16,8 @@ export const ErrorCode = {
   MAX_DIRECTIVES_LIMIT: 'MAX_DIRECTIVES_LIMIT',
   COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** A check the request needs cannot be made right now (the gateway's session view is out of date); try again shortly. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -27,6 +29,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   MAX_TOKENS_LIMIT: 400,
   MAX_DIRECTIVES_LIMIT: 400,
   COST_ESTIMATED_TOO_EXPENSIVE: 400,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export function appError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {

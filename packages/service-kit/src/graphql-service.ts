@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ParseOptions } from 'graphql';
 import { maskError } from './errors.ts';
-import { createHttpHandler, listen, type HttpHook, type RunningServer } from './http-server.ts';
+import { createHttpHandler, listen, type HttpHook, type JsonRoute, type RunningServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
@@ -23,6 +23,8 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   ready?: () => Promise<boolean>;
   /** Run before GraphQL on each /graphql request (the router's CORS and rate limits). */
   httpHooks?: readonly HttpHook[];
+  /** JSON GET endpoints beside /graphql. */
+  routes?: Readonly<Record<string, JsonRoute>>;
   /** Given to the parser (the router's maxTokens). */
   parseOptions?: ParseOptions;
   /** Tells a known failure as a coded error before masking (the router's token limit); undefined leaves it. */
@@ -56,7 +58,7 @@ export async function startGraphQLService<TContext extends BaseContext>(
     : new ApolloServer<TContext>({ ...common, schema: options.schema! });
   let draining = false;
   const ready = async () => !draining && (await (options.ready?.() ?? Promise.resolve(true)));
-  const handler = createHttpHandler({ apollo, context: options.context, ready, logger, ...(options.httpHooks ? { hooks: options.httpHooks } : {}) });
+  const handler = createHttpHandler({ apollo, context: options.context, ready, logger, ...(options.httpHooks ? { hooks: options.httpHooks } : {}), ...(options.routes ? { routes: options.routes } : {}) });
   httpServer.on('request', (req, res) => void handler(req, res));
   await apollo.start();
   const { url, port } = await listen(httpServer, options.host, options.port);

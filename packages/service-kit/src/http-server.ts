@@ -14,8 +14,13 @@ const MAX_BODY_BYTES = 1024 * 1024;
  */
 export type HttpHook = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
+/** A plain JSON endpoint beside /graphql (GET only): the users service's key list and revocation view. */
+export type JsonRoute = (url: URL) => Promise<unknown>;
+
 export interface HttpServerOptions<TContext extends BaseContext> {
   hooks?: readonly HttpHook[];
+  /** GET endpoints by path, answered with the JSON they resolve to. */
+  routes?: Readonly<Record<string, JsonRoute>>;
   apollo: ApolloServer<TContext>;
   context: (req: IncomingMessage) => Promise<TContext>;
   /** Resolves when the service can take traffic (its database answers, ...). */
@@ -93,6 +98,15 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
     if (url.pathname === '/readyz') {
       const ok = await (ready?.() ?? Promise.resolve(true)).catch(() => false);
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
+    }
+    const route = options.routes?.[url.pathname];
+    if (route && req.method === 'GET') {
+      try {
+        return sendJson(res, 200, await route(url));
+      } catch (error) {
+        logger.error({ err: error }, `${url.pathname} failed`);
+        return sendJson(res, 500, { error: 'internal error' });
+      }
     }
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       return sendJson(res, 404, { errors: [{ message: 'not found: GraphQL is served at /graphql' }] });

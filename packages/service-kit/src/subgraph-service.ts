@@ -6,7 +6,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { MongoClient } from 'mongodb';
 import type { TrustedKeys } from '@marketplace/auth';
 import { startGraphQLService } from './graphql-service.ts';
-import type { RunningServer } from './http-server.ts';
+import type { JsonRoute, RunningServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { mongoIsReachable } from './mongo.ts';
 
@@ -36,6 +36,8 @@ export interface SubgraphDefinition<TContext> {
   context: (req: IncomingMessage) => Promise<TContext>;
   /** Called once the server has stopped (close what the service made for itself). */
   onStop?: () => Promise<void>;
+  /** JSON GET endpoints beside /graphql. */
+  routes?: Readonly<Record<string, JsonRoute>>;
 }
 
 export function startSubgraph<TContext extends object>(options: SubgraphServiceOptions, subgraph: SubgraphDefinition<TContext>): Promise<RunningServer> {
@@ -48,5 +50,6 @@ export function startSubgraph<TContext extends object>(options: SubgraphServiceO
     logger: options.logger,
     ready: () => mongoIsReachable(options.mongo),
     ...(subgraph.onStop ? { onStop: subgraph.onStop } : {}),
+    ...(subgraph.routes ? { routes: subgraph.routes } : {}),
   });
 }

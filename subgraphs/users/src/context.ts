@@ -12,6 +12,7 @@ export interface ContextDeps {
   stores: Stores;
   signer: SigningKey;
   tokenTtlSeconds: number;
+  refreshTtlSeconds: number;
   signInThrottle: SignInThrottle;
   trustProxy: TrustProxy;
 }
@@ -24,6 +25,9 @@ export interface Context {
   clientIp: string;
   signer: SigningKey;
   tokenTtlSeconds: number;
+  refreshTtlSeconds: number;
+  /** The client's User-Agent (the router passes it on), kept with a new session. */
+  userAgent: string | null;
   signInThrottle: SignInThrottle;
 }
 
@@ -35,6 +39,8 @@ export async function createContext(deps: ContextDeps, req: IncomingMessage): Pr
     clientIp: clientIpOf(req, deps.trustProxy),
     signer: deps.signer,
     tokenTtlSeconds: deps.tokenTtlSeconds,
+    refreshTtlSeconds: deps.refreshTtlSeconds,
+    userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
     signInThrottle: deps.signInThrottle,
   };
 }

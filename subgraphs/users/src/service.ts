@@ -17,13 +17,18 @@ import { ensureAdmin } from './admin.ts';
 import { createContext } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
+import { sessionRoutes } from './session-routes.ts';
 import { openStores } from './stores/index.ts';
+
+const DEFAULT_REFRESH_TTL_SECONDS = 30 * 86_400;
 
 export const typeDefs = readSubgraphSchema(new URL('./schema.graphql', import.meta.url));
 
 export interface UsersServiceOptions extends SubgraphServiceOptions {
   signer: SigningKey;
   tokenTtlSeconds: number;
+  /** How long a refresh token lasts (REFRESH_TOKEN_TTL); 30 days when left out. */
+  refreshTtlSeconds?: number;
   env?: Env;
   /**
    * Throttles on login and register. Without one, the service keeps its own in-memory counters
@@ -46,11 +51,20 @@ export async function startUsersService(options: UsersServiceOptions): Promise<R
     ownLimiters = createLimiterStore({ logger: options.logger });
     signInThrottle = createSignInThrottle({ store: ownLimiters, limits: signInRateLimits(env) });
   }
-  const deps = { keys: options.keys, stores, signer: options.signer, tokenTtlSeconds: options.tokenTtlSeconds, signInThrottle, trustProxy };
+  const deps = {
+    keys: options.keys,
+    stores,
+    signer: options.signer,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+    refreshTtlSeconds: options.refreshTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS,
+    signInThrottle,
+    trustProxy,
+  };
   return startSubgraph(options, {
     typeDefs,
     resolvers,
     context: (req) => createContext(deps, req),
     onStop: () => ownLimiters?.close() ?? Promise.resolve(),
+    routes: sessionRoutes({ sessions: stores.sessions, keys: options.keys.users, signer: options.signer }),
   });
 }

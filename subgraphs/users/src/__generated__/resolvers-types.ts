@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserDocument } from '../stores/users.ts';
 import type { UserListing } from '../resolvers/administration.ts';
+import type { SessionDocument } from '../stores/sessions.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -22,9 +23,16 @@ export type Scalars = {
 
 export type AuthPayload = {
   __typename?: 'AuthPayload';
-  /** A PASETO v4.public token; send it as `Authorization: Bearer <token>`. */
+  /** A PASETO v4.public token; send it as `Authorization: Bearer <token>`. Short-lived (5 minutes by default); refused once its session ends. */
   accessToken: Scalars['String']['output'];
   expiresAt: Scalars['DateTime']['output'];
+  /** When `refreshToken` stops working (REFRESH_TOKEN_TTL after it was issued, 30 days by default). */
+  refreshExpiresAt: Scalars['DateTime']['output'];
+  /**
+   * An opaque token (256 random bits) for `refresh`, usable once: each refresh returns a new one.
+   * Keep it secret; the marketplace stores only its hash.
+   */
+  refreshToken: Scalars['String']['output'];
   user: User;
 };
 
@@ -33,17 +41,32 @@ export type Mutation = {
   /**
    * Changes the caller's own password. A wrong `currentPassword` is BAD_USER_INPUT (field
    * `currentPassword`), not UNAUTHENTICATED: the session is fine, so clients should not sign out.
-   * `newPassword` follows the registration rules and must differ from the current one. Tokens
-   * issued before stay valid until they expire.
+   * `newPassword` follows the registration rules and must differ from the current one. Every other
+   * session of the user ends (their refresh and access tokens stop working); this one goes on.
    */
   changePassword: Scalars['Boolean']['output'];
+  /** Ends one of the caller's sessions (see `sessions`): true if it was live; NOT_FOUND if it is not the caller's. */
+  endSession: Scalars['Boolean']['output'];
   login: AuthPayload;
+  /** Ends the session `refreshToken` belongs to: true if it was live, false if it had ended or the token is unknown. */
+  logout: Scalars['Boolean']['output'];
+  /** Ends every session of the caller, this one included. */
+  logoutEverywhere: Scalars['Boolean']['output'];
+  /**
+   * A new access token and a new refresh token for the session, retiring `refreshToken`. Send it
+   * without an Authorization header (the access token may have expired). UNAUTHENTICATED when the
+   * token is unknown, expired, or its session has ended. A refresh token can be used once: of
+   * several refreshes racing with the same token one wins, and the others (arriving within 10
+   * seconds of it) fail with UNAUTHENTICATED and change nothing; the same token used again later
+   * was copied, so its whole session ends (its newest refresh token and access tokens too).
+   */
+  refresh: AuthPayload;
   /** Hashing the password is the expensive part. */
   register: AuthPayload;
   /**
    * ADMIN only: replaces a user's roles with `roles` (at least one). An ADMIN cannot remove ADMIN
-   * from themself, so another ADMIN always remains. The user's tokens keep their old roles until
-   * they sign in again.
+   * from themself, so another ADMIN always remains. Every session of the user ends, so tokens with
+   * the old roles stop working; the user signs in again to get the new ones.
    */
   setRoles: User;
   /** Changes the caller's own name, email or both. */
@@ -57,9 +80,24 @@ export type MutationChangePasswordArgs = {
 };
 
 
+export type MutationEndSessionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+
+export type MutationLogoutArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRefreshArgs = {
+  refreshToken: Scalars['String']['input'];
 };
 
 
@@ -88,6 +126,8 @@ export type Query = {
   __typename?: 'Query';
   /** The signed-in user, or null when anonymous. */
   me: Maybe<User>;
+  /** The caller's live sessions, most recently used first. */
+  sessions: Array<Session>;
   /** ADMIN only: the accounts, newest first, optionally only those holding `role`; `first` is 20 by default, 100 at most. */
   users: UserConnection;
 };
@@ -112,6 +152,17 @@ export type Role =
   | 'ADMIN'
   | 'BUYER'
   | 'SELLER';
+
+/** One sign-in, kept going by its refresh tokens until it ends or they expire. */
+export type Session = {
+  __typename?: 'Session';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** When it signed in or last refreshed. */
+  lastUsedAt: Scalars['DateTime']['output'];
+  /** The User-Agent it signed in with. */
+  userAgent: Maybe<Scalars['String']['output']>;
+};
 
 /** Give at least one; a field left out or null stays as it is. */
 export type UpdateProfileInput = {
@@ -254,6 +305,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RegisterInput: RegisterInput;
   Role: Role;
+  Session: ResolverTypeWrapper<SessionDocument>;
   UpdateProfileInput: UpdateProfileInput;
   User: ResolverTypeWrapper<UserDocument>;
   UserConnection: ResolverTypeWrapper<UserListing>;
@@ -275,6 +327,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   RegisterInput: RegisterInput;
+  Session: SessionDocument;
   UpdateProfileInput: UpdateProfileInput;
   User: UserDocument;
   UserConnection: UserListing;
@@ -305,6 +358,8 @@ export type ShareableDirectiveResolver<Result, Parent, ContextType = Context, Ar
 export type AuthPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refreshExpiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
 
@@ -314,7 +369,11 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   changePassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
+  endSession?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationEndSessionArgs, 'id'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
+  logoutEverywhere?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  refresh?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   setRoles?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetRolesArgs, 'roles' | 'userId'>>;
   updateProfile?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
@@ -327,7 +386,15 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  sessions?: Resolver<Array<ResolversTypes['Session']>, ParentType, ContextType>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<QueryUsersArgs>>;
+}>;
+
+export type SessionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
@@ -364,6 +431,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Session?: SessionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;

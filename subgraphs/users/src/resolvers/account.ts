@@ -35,6 +35,9 @@ export const accountMutations: Pick<MutationResolvers, 'updateProfile' | 'change
     }
     if (newPassword === currentPassword) throw badUserInput('newPassword must differ from the current password', 'newPassword');
     if (!(await ctx.stores.users.setPasswordHash(id, await hashPassword(newPassword)))) throw notFound('your account no longer exists');
+    // Whoever else knew the old password is signed out; the caller's own session goes on.
+    const current = ctx.identity.kind === 'user' ? ctx.identity.sessionId : undefined;
+    await ctx.stores.sessions.endAll(id, 'password-changed', current);
     return true;
   },
 };

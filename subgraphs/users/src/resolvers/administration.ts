@@ -18,6 +18,8 @@ export const administrationMutations: Pick<MutationResolvers, 'setRoles'> = {
   async setRoles(_parent, { userId, roles }, ctx) {
     const callerId = await requireAdmin(ctx.identity, ctx.stores.users, 'change roles');
     const user = await changeRoles(ctx.stores, callerId, parseId(userId, 'userId'), roles);
+    // Tokens carry roles: ending the user's sessions makes the gateway refuse the old ones.
+    await ctx.stores.sessions.endAll(user._id, 'roles-changed');
     // Later fields of this request must not see the roles the loader may have cached before.
     const key = user._id.toHexString();
     ctx.loaders.user.clear(key).prime(key, user);

@@ -1,20 +1,10 @@
-// register and login, both throttled (sign-in-throttle.ts), and the access token they answer with.
-import { signAccessToken } from '@marketplace/auth';
+// register and login, both throttled (sign-in-throttle.ts); each starts a session (session-tokens.ts).
 import { conflict, badUserInput, unauthenticated } from '@marketplace/service-kit';
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
-import type { Context } from '../context.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
-import { EmailTakenError, type UserDocument } from '../stores/users.ts';
+import { signIn } from '../session-tokens.ts';
+import { EmailTakenError } from '../stores/users.ts';
 import { normalizeEmail, validateName, validatePassword } from '../validation.ts';
-
-async function authPayload(ctx: Context, user: UserDocument) {
-  const { token, expiresAt } = await signAccessToken(
-    ctx.signer,
-    { userId: user._id.toHexString(), roles: user.roles },
-    { ttlSeconds: ctx.tokenTtlSeconds },
-  );
-  return { accessToken: token, expiresAt, user };
-}
 
 export const signInMutations: Pick<MutationResolvers, 'register' | 'login'> = {
   async register(_parent, { input }, ctx) {
@@ -26,7 +16,7 @@ export const signInMutations: Pick<MutationResolvers, 'register' | 'login'> = {
     await ctx.signInThrottle.beforeRegister(ctx.clientIp);
     try {
       const user = await ctx.stores.users.insert({ email, name, roles: [role], passwordHash: await hashPassword(password) });
-      return authPayload(ctx, user);
+      return signIn(ctx, user);
     } catch (error) {
       if (error instanceof EmailTakenError) throw conflict('an account with this email already exists');
       throw error;
@@ -42,6 +32,6 @@ export const signInMutations: Pick<MutationResolvers, 'register' | 'login'> = {
       throw unauthenticated('the email or password is wrong');
     }
     await ctx.signInThrottle.loginSucceeded(attempt);
-    return authPayload(ctx, user);
+    return signIn(ctx, user);
   },
 };
