@@ -86,6 +86,21 @@ describe('credentials in the logs', () => {
     });
     expectNoSecrets(secrets);
   });
+
+  it('writes no refresh token: not from register, refresh, a refused reuse, a refresh sent as a GET, or logout', async () => {
+    const pair = async (query: string, variables: Record<string, unknown>) => Object.values(await expectData(sg.url, query, variables))[0] as { accessToken: string; refreshToken: string };
+    const payload = 'accessToken refreshToken';
+    const first = await pair(`mutation ($i: RegisterInput!) { register(input: $i) { ${payload} } }`, { i: { email: `logs-${randomBytes(4).toString('hex')}@example.com`, password: 'Logs-pass-123', name: 'Logs' } });
+    const second = await pair(`mutation ($t: String!) { refresh(refreshToken: $t) { ${payload} } }`, { t: first.refreshToken });
+    // A reuse, refused; and one sent in a URL.
+    expect((await graphql(sg.url, `mutation ($t: String!) { refresh(refreshToken: $t) { ${payload} } }`, { t: first.refreshToken })).errors).toBeDefined();
+    const search = new URLSearchParams({ query: 'mutation ($t: String!) { logout(refreshToken: $t) }', variables: JSON.stringify({ t: second.refreshToken }) });
+    expect((await fetch(`${sg.url}?${search}`, { headers: { 'apollo-require-preflight': 'true', 'x-request-id': 'logs-refresh-get' } })).ok).toBe(false);
+    expect(await expectData(sg.url, 'mutation ($t: String!) { logout(refreshToken: $t) }', { t: second.refreshToken })).toEqual({ logout: true });
+    secrets.push(first.refreshToken, second.refreshToken, first.accessToken, second.accessToken);
+    await vi.waitFor(() => expect(lines().some((line) => line.req?.id === 'logs-refresh-get' && line.service === 'router')).toBe(true));
+    expectNoSecrets(secrets);
+  });
 });
 
 function expectNoSecrets(secrets: string[]) {
