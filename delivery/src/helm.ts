@@ -87,10 +87,20 @@ export function fakePaserk(kind: 'secret' | 'public', seed: string): string {
   return `k4.${kind}.${Buffer.from(seed.repeat(bytes).slice(0, bytes)).toString('base64url')}`;
 }
 
-/** The least --set the defaults need: the quick-start secret values (made up, not keys anyone uses). */
+export const SUBGRAPHS = ['users', 'products', 'orders'] as const;
+
+/** A made-up connection string of one subgraph's own database user: each service gets a different one. */
+export function quickStartMongodbUri(service: (typeof SUBGRAPHS)[number] | 'shared', seed = 'chart-test'): string {
+  return `mongodb://${service}:${seed}@mongo.example.internal:27017/?replicaSet=rs0`;
+}
+
+/**
+ * The least --set the defaults need: the quick-start secret values (made up, not keys anyone uses), with
+ * a connection string per subgraph, as a production render requires.
+ */
 export function quickStartSecrets(seed = 'chart-test'): Record<string, string> {
   return {
-    'secrets.mongodbUri.value': 'mongodb://mongo.example.internal:27017/?replicaSet=rs0',
+    ...Object.fromEntries(SUBGRAPHS.map((service) => [`secrets.mongodbUri.${service}.value`, quickStartMongodbUri(service, seed)])),
     'secrets.authSecretKey.value': fakePaserk('secret', `${seed}-auth`),
     'secrets.authPublicKeys.value': fakePaserk('public', `${seed}-auth`),
     'secrets.serviceSecretKey.value': fakePaserk('secret', `${seed}-service`),

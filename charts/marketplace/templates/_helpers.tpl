@@ -95,7 +95,10 @@ The fingerprint feeds the checksum/secret annotation: a value's hash, or the ref
 {{- range $entry := include "marketplace.secretEntries" . | fromJsonArray -}}
 {{- $s := index $root.Values.secrets $entry -}}
 {{- $env := get $envNames $entry -}}
-{{- if and $s.existingSecret $s.value -}}
+{{- if eq $entry "mongodbUri" -}}
+{{- $m := include "marketplace.mongodbUriSource" (dict "root" $root "name" $.name) | fromJson -}}
+{{- $sources = append $sources (dict "entry" $entry "env" $env "secret" $m.secret "key" $m.key "fingerprint" $m.fingerprint) -}}
+{{- else if and $s.existingSecret $s.value -}}
 {{- fail (printf "secrets.%s: set either existingSecret or value, not both" $entry) -}}
 {{- else if $s.existingSecret -}}
 {{- $sources = append $sources (dict "entry" $entry "env" $env "secret" $s.existingSecret "key" $s.key "fingerprint" (printf "%s=secret:%s/%s" $env $s.existingSecret $s.key)) -}}
@@ -106,6 +109,92 @@ The fingerprint feeds the checksum/secret annotation: a value's hash, or the ref
 {{- end -}}
 {{- end -}}
 {{- toJson $sources -}}
+{{- end -}}
+
+{{/*
+Where one subgraph's MONGODB_URI comes from: its own secrets.mongodbUri.<name> when set, else the shared
+entry. Takes (dict "root" $ "name" <subgraph>); returns {path, secret, key, fromValue, fingerprint}, the
+fingerprint also telling which subgraphs end up with the same credential. Fails, naming the values, when
+neither is set or the entry used has both an existing Secret and a value.
+*/}}
+{{- define "marketplace.mongodbUriSource" -}}
+{{- $root := .root -}}
+{{- $uris := $root.Values.secrets.mongodbUri -}}
+{{- if or (hasKey $uris "existingSecret") (hasKey $uris "key") (hasKey $uris "value") -}}
+{{- fail "secrets.mongodbUri.existingSecret, .key and .value are gone: each subgraph has its own connection string now. Set secrets.mongodbUri.users, secrets.mongodbUri.products and secrets.mongodbUri.orders (existingSecret and key, or value), one database user each (docs/deployment.md); or move the three values under secrets.mongodbUri.shared, which with config.nodeEnv production also needs secrets.mongodbUri.allowShared=true (quick starts and single-tenant test clusters only)" -}}
+{{- end -}}
+{{- $own := index $uris .name -}}
+{{- $entry := .name -}}
+{{- $s := $own -}}
+{{- if not (or $own.existingSecret $own.value) -}}
+{{- $shared := $uris.shared -}}
+{{- if not (or $shared.existingSecret $shared.value) -}}
+{{- fail (printf "secrets.mongodbUri.%s is required (MONGODB_URI of the %s service): set secrets.mongodbUri.%s.existingSecret to the name of a Secret holding this service's own connection string under key %q (secrets.mongodbUri.%s.key), or, for a quick start, secrets.mongodbUri.%s.value; secrets.mongodbUri.shared gives the three subgraphs one connection string instead (with config.nodeEnv development, or with secrets.mongodbUri.allowShared)" .name .name .name $own.key .name .name) -}}
+{{- end -}}
+{{- $entry = "shared" -}}
+{{- $s = $shared -}}
+{{- end -}}
+{{- $path := printf "secrets.mongodbUri.%s" $entry -}}
+{{- if and $s.existingSecret $s.value -}}
+{{- fail (printf "%s: set either existingSecret or value, not both" $path) -}}
+{{- else if $s.existingSecret -}}
+{{- dict "path" $path "secret" $s.existingSecret "key" $s.key "fromValue" false "fingerprint" (printf "MONGODB_URI=secret:%s/%s" $s.existingSecret $s.key) | toJson -}}
+{{- else -}}
+{{- dict "path" $path "secret" (include "marketplace.createdSecretName" $root) "key" (printf "mongodbUri.%s" $entry) "fromValue" true "fingerprint" (printf "MONGODB_URI=value:%s" (sha256sum $s.value)) | toJson -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The subgraphs that would connect with the same MongoDB credential: a list of {names, paths}, one per
+credential used by more than one of them (the shared entry, or per-service entries naming the same
+Secret key or holding the same value). Takes the root context.
+*/}}
+{{- define "marketplace.mongodbUriSharing" -}}
+{{- $names := dict -}}
+{{- $paths := dict -}}
+{{- $order := list -}}
+{{- range $name := list "users" "products" "orders" -}}
+{{- $m := include "marketplace.mongodbUriSource" (dict "root" $ "name" $name) | fromJson -}}
+{{- if not (hasKey $names $m.fingerprint) -}}
+{{- $order = append $order $m.fingerprint -}}
+{{- end -}}
+{{- $_ := set $names $m.fingerprint (append (get $names $m.fingerprint | default list) $name) -}}
+{{- $_ := set $paths $m.fingerprint (append (get $paths $m.fingerprint | default list) $m.path | uniq) -}}
+{{- end -}}
+{{- $groups := list -}}
+{{- range $fingerprint := $order -}}
+{{- $group := get $names $fingerprint -}}
+{{- if gt (len $group) 1 -}}
+{{- $groups = append $groups (dict "names" $group "paths" (get $paths $fingerprint)) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $groups -}}
+{{- end -}}
+
+{{/* "a", "a and b", "a, b and c". */}}
+{{- define "marketplace.joinAnd" -}}
+{{- if le (len .) 1 -}}
+{{- join "" . -}}
+{{- else -}}
+{{- printf "%s and %s" (initial . | join ", ") (last .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+One MongoDB credential per subgraph in production: with a shared one, a compromised products or orders
+pod could rewrite users' roles. Refused unless secrets.mongodbUri.allowShared says this is a quick start
+or a single-tenant test cluster.
+*/}}
+{{- define "marketplace.checkMongodbUris" -}}
+{{- if and (eq .Values.config.nodeEnv "production") (not .Values.secrets.mongodbUri.allowShared) -}}
+{{- range $group := include "marketplace.mongodbUriSharing" . | fromJsonArray -}}
+{{- $from := include "marketplace.joinAnd" $group.paths -}}
+{{- if gt (len $group.paths) 1 -}}
+{{- $from = printf "%s name the same Secret key or hold the same value" $from -}}
+{{- end -}}
+{{- fail (printf "secrets.mongodbUri: the %s services would connect to MongoDB with one credential (%s) while config.nodeEnv is production, so each could read and change the others' databases. Give each service its own database user, with readWrite on its own database only, and set secrets.mongodbUri.users, secrets.mongodbUri.products and secrets.mongodbUri.orders to different Secrets or keys (existingSecret and key, or value), as values-production.yaml and docs/deployment.md show; only for a quick start or a single-tenant test cluster, set secrets.mongodbUri.allowShared=true" (include "marketplace.joinAnd" $group.names) $from) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -123,6 +212,25 @@ a real provider, so an install that would only crash-loop its pods is refused he
 {{- end -}}
 {{- if and (eq $orders.paymentProvider "http") (not $orders.paymentServiceUrl) -}}
 {{- fail "config.orders.paymentServiceUrl is required with config.orders.paymentProvider=http: the http(s) base URL of your payment service (PAYMENT_SERVICE_URL)" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The users service's own start-up check on REFRESH_TOKEN_TTL, at render time: it exits 1 outside 1 minute
+to 365 days, so an install that would only crash-loop its pods is refused here. The schema checks the form.
+*/}}
+{{- define "marketplace.checkRefreshTokenTtl" -}}
+{{- $ttl := toString . -}}
+{{- $units := dict "s" 1 "m" 60 "h" 3600 "d" 86400 -}}
+{{- $unit := substr (sub (len $ttl) 1 | int) (len $ttl) $ttl -}}
+{{- $seconds := 0 -}}
+{{- if hasKey $units $unit -}}
+{{- $seconds = mul (trimSuffix $unit $ttl | atoi) (get $units $unit) -}}
+{{- else -}}
+{{- $seconds = atoi $ttl -}}
+{{- end -}}
+{{- if or (lt (int64 $seconds) 60) (gt (int64 $seconds) 31536000) -}}
+{{- fail (printf "config.users.refreshTokenTtl=%s is out of range: the users service takes 1 minute to 365 days (60 to 31536000 seconds, e.g. 30d) and would not start with it" $ttl) -}}
 {{- end -}}
 {{- end -}}
 
@@ -168,8 +276,10 @@ a real provider, so an install that would only crash-loop its pods is refused he
 {{- end -}}
 {{- end -}}
 {{- if eq $name "users" -}}
-{{- $_ := set $data "ACCESS_TOKEN_TTL_SECONDS" (toString $root.Values.config.accessTokenTtlSeconds) -}}
+{{- $_ := set $data "ACCESS_TOKEN_TTL_SECONDS" ($root.Values.config.accessTokenTtlSeconds | int64 | toString) -}}
 {{- $users := $root.Values.config.users -}}
+{{- include "marketplace.checkRefreshTokenTtl" $users.refreshTokenTtl -}}
+{{- $_ := set $data "REFRESH_TOKEN_TTL" $users.refreshTokenTtl -}}
 {{- $_ := set $data "RATE_LIMIT_LOGIN_FAILURES" ($users.rateLimit.loginFailures | int64 | toString) -}}
 {{- if not (kindIs "invalid" $users.rateLimit.loginFailuresPerIp) -}}
 {{- $_ := set $data "RATE_LIMIT_LOGIN_FAILURES_PER_IP" ($users.rateLimit.loginFailuresPerIp | int64 | toString) -}}
