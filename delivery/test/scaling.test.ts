@@ -329,7 +329,7 @@ describe('scripts/mongo/shard.js in mongosh', () => {
   });
 
   it('takes the database names from USERS_DB, PRODUCTS_DB and ORDERS_DB, and defaults to users, products and orders', async () => {
-    for (const { command } of named(fresh, 'shardCollection')) expect(String(command.shardCollection)).toMatch(new RegExp(`^(${fresh.names.products}|${fresh.names.orders})\\.`));
+    for (const { command } of named(fresh, 'shardCollection')) expect(String(command.shardCollection)).toMatch(new RegExp(`^(${fresh.names.users}|${fresh.names.products}|${fresh.names.orders})\\.`));
     // The defaults only on a dry run: it reads and changes nothing, so the shared server is safe.
     const defaults = await runShardJs({ defaultNames: true, env: { DRY_RUN: '1' } });
     expect(defaults.code, defaults.output).toBe(0);

@@ -23,6 +23,30 @@ const DRY_RUN = env.DRY_RUN === '1';
 /** Collections spread over the shards, with the key and the reason (docs/scaling.md has the long form). */
 const SHARDED = [
   {
+    db: USERS_DB,
+    collection: 'sessions',
+    key: { userId: 'hashed' },
+    why: "a user's sessions are listed from one shard; its ObjectId _ids need no shard to stay unique",
+  },
+  {
+    db: USERS_DB,
+    collection: 'sessionTokens',
+    key: { _id: 'hashed' },
+    why: 'refresh tokens are found by their hash, the _id, which stays unique across shards',
+  },
+  {
+    db: USERS_DB,
+    collection: 'sessionTokenUses',
+    key: { _id: 'hashed' },
+    why: 'a refresh token is used by inserting its hash as _id: the first insert wins only if the _id is the shard key',
+  },
+  {
+    db: USERS_DB,
+    collection: 'sessionEnds',
+    key: { _id: 'hashed' },
+    why: 'a session ends by inserting its id as _id, once; the gateways read recent ends from every shard',
+  },
+  {
     db: PRODUCTS_DB,
     collection: 'stockReservations',
     key: { _id: 'hashed' },
