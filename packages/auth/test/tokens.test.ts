@@ -27,13 +27,17 @@ describe('PASERK key ids', () => {
 describe('access tokens', () => {
   it('round-trips the subject and roles and names its key in the footer', async () => {
     const { signer, ring } = await keys();
-    const { token, expiresAt } = await signAccessToken(signer, { userId: 'u1', roles: ['SELLER'] });
+    const { token, expiresAt } = await signAccessToken(signer, { userId: 'u1', roles: ['SELLER'], sessionId: 's1' });
     expect(token.startsWith('v4.public.')).toBe(true);
     const footer = JSON.parse(Buffer.from(token.split('.')[3] ?? '', 'base64url').toString());
     expect(footer.kid).toBe(signer.kid);
-    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(14 * 60 * 1000);
+    // Five minutes by default.
+    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(4 * 60 * 1000);
+    expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000);
     const identity = await verifyAccessToken(ring, token);
-    expect(identity).toMatchObject({ kind: 'user', userId: 'u1', roles: ['SELLER'] });
+    expect(identity).toMatchObject({ kind: 'user', userId: 'u1', roles: ['SELLER'], sessionId: 's1' });
+    const sessionless = await verifyAccessToken(ring, (await signAccessToken(signer, { userId: 'u1', roles: ['SELLER'] })).token);
+    expect(sessionless).not.toHaveProperty('sessionId');
   });
 
   it('refuses an expired token', async () => {
