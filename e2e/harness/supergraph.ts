@@ -52,7 +52,7 @@ export interface SupergraphOptions {
   /** Each service logs through a child of this one, tagged with its name. */
   logger?: Logger;
   /** Router settings other than the defaults (limits, CORS origins, rate limits, trusted proxies). */
-  router?: Pick<RouterOptions, 'limits' | 'corsOrigins' | 'rateLimits' | 'trustedProxies'>;
+  router?: Pick<RouterOptions, 'limits' | 'corsOrigins' | 'rateLimits' | 'trustedProxies' | 'persistedDocuments'>;
   /** Takes and refunds the orders' payments (a recording one, in tests); every payment is approved when left out. */
   payments?: PaymentProvider;
   /** Route the router's subgraph calls through counting proxies. */

@@ -19,8 +19,11 @@ import { readCostModel } from './plugins/cost-model.ts';
 import { useCors } from './plugins/cors.ts';
 import { tokenLimitErrorOf, useOperationLimits } from './plugins/operation-limits.ts';
 import { useRateLimits } from './plugins/rate-limit.ts';
+import { useTrustedDocuments, type TrustedDocumentsOptions } from './plugins/trusted-documents.ts';
 import { watchSessionRevocations } from './session-revocations.ts';
 import { readSupergraph } from './supergraph.ts';
+
+export { readManifests, PERSISTED_QUERY_CODES, type TrustedDocumentsOptions } from './plugins/trusted-documents.ts';
 
 export interface RouterOptions {
   keys: TrustedKeys;
@@ -43,6 +46,8 @@ export interface RouterOptions {
   limiterStore?: LimiterStore;
   /** The users service's revocation view; /revocations next to the users subgraph when left out. */
   revocationsUrl?: string;
+  /** Persisted documents and how strictly they are required; none (any document runs) when left out. */
+  persistedDocuments?: TrustedDocumentsOptions;
 }
 
 export async function startRouter(options: RouterOptions): Promise<RunningServer> {
@@ -59,7 +64,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
       new AuthForwardingDataSource({ url: options.subgraphUrls[name as SubgraphName] ?? url }),
     logger: options.logger,
   });
-  // In the order a request meets them: CORS, rate limits, then (inside GraphQL) limits and cost.
+  // In the order a request meets them: CORS, rate limits, persisted documents, then (inside GraphQL) limits and cost.
   return startGraphQLService<RouterContext>({
     gateway,
     context: routerContext(calls),
@@ -67,12 +72,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
     port: options.port,
     production: options.production,
     logger: options.logger,
-    landingPage: ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    // Sandbox sends documents of its own, which a safelist refuses: it is off there.
+    ...(options.persistedDocuments?.mode === 'safelist' ? {} : { landingPage: ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) }),
     ready: async () => revocations.fresh() && (await subgraphsReady(options.subgraphUrls)),
     httpHooks: [
       useCors(options.corsOrigins ?? corsOrigins({}, options.production)),
       useRateLimits({ store, ...rateLimits, identify: calls.identify }),
     ],
+    ...(options.persistedDocuments ? { rewrite: useTrustedDocuments(options.persistedDocuments) } : {}),
     parseOptions: limits.maxTokens ? { maxTokens: limits.maxTokens } : {},
     plugins: [useOperationLimits({ limits, costModel: readCostModel(supergraphSdl), exposeCost: !options.production })],
     rewriteError: (formatted, original) => tokenLimitErrorOf(formatted, original, limits.maxTokens),

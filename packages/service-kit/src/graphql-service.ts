@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ParseOptions } from 'graphql';
 import { maskError } from './errors.ts';
-import { createHttpHandler, listen, type HttpHook, type JsonRoute, type RunningServer } from './http-server.ts';
+import { createHttpHandler, listen, type HttpHook, type JsonRoute, type RequestRewriter, type RunningServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
@@ -25,6 +25,8 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   httpHooks?: readonly HttpHook[];
   /** JSON GET endpoints beside /graphql. */
   routes?: Readonly<Record<string, JsonRoute>>;
+  /** Rewrites or refuses a request before GraphQL runs it (the router's trusted documents). */
+  rewrite?: RequestRewriter;
   /** Given to the parser (the router's maxTokens). */
   parseOptions?: ParseOptions;
   /** Tells a known failure as a coded error before masking (the router's token limit); undefined leaves it. */
@@ -58,7 +60,7 @@ export async function startGraphQLService<TContext extends BaseContext>(
     : new ApolloServer<TContext>({ ...common, schema: options.schema! });
   let draining = false;
   const ready = async () => !draining && (await (options.ready?.() ?? Promise.resolve(true)));
-  const handler = createHttpHandler({ apollo, context: options.context, ready, logger, ...(options.httpHooks ? { hooks: options.httpHooks } : {}), ...(options.routes ? { routes: options.routes } : {}) });
+  const handler = createHttpHandler({ apollo, context: options.context, ready, logger, ...(options.httpHooks ? { hooks: options.httpHooks } : {}), ...(options.routes ? { routes: options.routes } : {}), ...(options.rewrite ? { rewrite: options.rewrite } : {}) });
   httpServer.on('request', (req, res) => void handler(req, res));
   await apollo.start();
   const { url, port } = await listen(httpServer, options.host, options.port);

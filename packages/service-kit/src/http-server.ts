@@ -14,6 +14,18 @@ const MAX_BODY_BYTES = 1024 * 1024;
  */
 export type HttpHook = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
+/** A GraphQL request as it arrived over HTTP, before GraphQL sees it. */
+export interface IncomingGraphQLRequest {
+  method: string;
+  /** The parsed JSON body of a POST; undefined for GET. */
+  body: unknown;
+  /** The query string, with its leading "?" (or empty). */
+  search: string;
+}
+
+/** Rewrites a request before GraphQL runs it (a persisted document's id to its text), or refuses it with a status and GraphQL errors. */
+export type RequestRewriter = (request: IncomingGraphQLRequest) => Pick<IncomingGraphQLRequest, 'body' | 'search'> | { refuse: { status: number; errors: { message: string; extensions: { code: string } }[] } };
+
 /** A plain JSON endpoint beside /graphql (GET only): the users service's key list and revocation view. */
 export type JsonRoute = (url: URL) => Promise<unknown>;
 
@@ -21,6 +33,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   hooks?: readonly HttpHook[];
   /** GET endpoints by path, answered with the JSON they resolve to. */
   routes?: Readonly<Record<string, JsonRoute>>;
+  /** Runs after the hooks, on the parsed request. */
+  rewrite?: RequestRewriter;
   apollo: ApolloServer<TContext>;
   context: (req: IncomingMessage) => Promise<TContext>;
   /** Resolves when the service can take traffic (its database answers, ...). */
@@ -113,8 +127,15 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
     }
     try {
       for (const hook of hooks) if (await hook(req, res)) return;
+      const method = req.method ?? 'GET';
+      let incoming: Pick<IncomingGraphQLRequest, 'body' | 'search'> = { body: await readBody(req), search: url.search };
+      if (options.rewrite && method !== 'OPTIONS') {
+        const rewritten = options.rewrite({ method, ...incoming });
+        if ('refuse' in rewritten) return sendJson(res, rewritten.refuse.status, { errors: rewritten.refuse.errors });
+        incoming = rewritten;
+      }
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMapOf(req), search: url.search, body: await readBody(req) },
+        httpGraphQLRequest: { method, headers: headerMapOf(req), search: incoming.search, body: incoming.body },
         context: () => context(req),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
