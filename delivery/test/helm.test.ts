@@ -414,6 +414,8 @@ describe('limits, CORS and client addresses', () => {
   it('give the router its operation limits and rate limits, and leave CORS and proxies unset by default', () => {
     const router = envOf(renders.quickStart, 'router');
     expect(router).toMatchObject(ROUTER_LIMIT_DEFAULTS);
+    // Any document runs until the chart mounts the clients' manifests (the router's production default would refuse all).
+    expect(router).toMatchObject({ PERSISTED_DOCUMENTS_MODE: 'allow', PERSISTED_DOCUMENTS_REQUIRE_ID: 'false' });
     expect(router).not.toHaveProperty('CORS_ORIGINS');
     expect(router).not.toHaveProperty('TRUSTED_PROXIES');
     expect(Object.keys(router).filter((k) => k.startsWith('RATE_LIMIT_LOGIN') || k.startsWith('RATE_LIMIT_REGISTER'))).toEqual([]);

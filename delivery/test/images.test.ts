@@ -292,6 +292,8 @@ describe('rehearsed builds: prune, install production dependencies, start, stop'
         ...(service.subgraph ? { MONGODB_URI: database.uri, [`${prefix}_DB`]: databaseName } : {}),
         // In production orders needs a real payment provider; starting does not call it, so a port nothing listens on will do.
         ...(service.name === 'orders' ? { PAYMENT_PROVIDER: 'http', PAYMENT_SERVICE_URL: `http://127.0.0.1:${await freePort()}` } : {}),
+        // As the chart sets it: a production router runs only manifest documents otherwise, and none are mounted here.
+        ...(service.name === 'router' ? { PERSISTED_DOCUMENTS_MODE: 'allow' } : {}),
       };
       const startedAt = Date.now();
       const started = performance.now();

@@ -86,7 +86,7 @@ describe.concurrent('a service exits 1 on bad configuration, naming every proble
     ['users', ['MONGODB_URI', 'AUTH_SECRET_KEY']],
     ['products', ['MONGODB_URI', 'AUTH_PUBLIC_KEYS', 'SERVICE_PUBLIC_KEYS']],
     ['orders', ['MONGODB_URI', 'AUTH_PUBLIC_KEYS', 'SERVICE_SECRET_KEY', 'PAYMENT_PROVIDER']],
-    ['router', ['AUTH_PUBLIC_KEYS']],
+    ['router', ['AUTH_PUBLIC_KEYS', 'PERSISTED_DOCUMENTS']],
   ] as [Service, string[]][])('%s with nothing set names each required setting', async (service, required) => {
     expectRefused(await run(service, {}), required);
   });
@@ -166,8 +166,16 @@ describe.concurrent('a service exits 1 on bad configuration, naming every proble
     expectRefused(products, ['STOCK_HOLD_SECONDS', 'SWEEP_INTERVAL_SECONDS']);
   });
 
+  it('router: a bad persisted documents mode, id requirement and manifest are each named; a safelist without manifests is refused', async () => {
+    const bad = await run('router', { AUTH_PUBLIC_KEYS: publicKey, PERSISTED_DOCUMENTS_MODE: 'strict', PERSISTED_DOCUMENTS_REQUIRE_ID: 'yes', PERSISTED_DOCUMENTS: '/nonexistent/manifest.json' });
+    expectRefused(bad, ['PERSISTED_DOCUMENTS_MODE', 'PERSISTED_DOCUMENTS_REQUIRE_ID', 'PERSISTED_DOCUMENTS']);
+    const empty = await run('router', { AUTH_PUBLIC_KEYS: publicKey, PERSISTED_DOCUMENTS_MODE: 'safelist' });
+    expectRefused(empty, ['PERSISTED_DOCUMENTS']);
+    expect(empty.output).toMatch(/safelist/);
+  });
+
   it('router: a bad MAX_DEPTH, port, subgraph URLs, CORS origins, rate limits, proxies, Redis URL and keys', async () => {
-    const exit = await run('router', {
+    const exit = await run('router', { PERSISTED_DOCUMENTS_MODE: 'allow',
       MAX_DEPTH: 'deep',
       ROUTER_PORT: '99999',
       USERS_URL: 'ftp://users.internal/graphql',
@@ -192,14 +200,14 @@ describe.concurrent('a service exits 1 on bad configuration, naming every proble
     ['ROUTER_PORT', '65536'],
     ['ROUTER_PORT', 'eighty'],
   ])('router: %s=%s alone is named', async (name, value) => {
-    expectRefused(await run('router', { AUTH_PUBLIC_KEYS: publicKey, [name]: value }), [name]);
+    expectRefused(await run('router', { PERSISTED_DOCUMENTS_MODE: 'allow', AUTH_PUBLIC_KEYS: publicKey, [name]: value }), [name]);
   });
 });
 
 // Problems that used to hide each other or crash the checks: every one is named.
 describe.concurrent('start-up checks that name every problem', () => {
   it('a bad LOG_LEVEL is named like any other setting (pino would throw before the checks run)', async () => {
-    expectRefused(await run('router', { AUTH_PUBLIC_KEYS: publicKey, LOG_LEVEL: 'loud' }), ['LOG_LEVEL']);
+    expectRefused(await run('router', { PERSISTED_DOCUMENTS_MODE: 'allow', AUTH_PUBLIC_KEYS: publicKey, LOG_LEVEL: 'loud' }), ['LOG_LEVEL']);
   });
 
   it('a bad MONGODB_URI does not hide a bad database name (each is its own check)', async () => {
@@ -207,11 +215,11 @@ describe.concurrent('start-up checks that name every problem', () => {
   });
 
   it('a bad MAX_DEPTH does not hide a bad MAX_COST (each limit is its own check)', async () => {
-    expectRefused(await run('router', { AUTH_PUBLIC_KEYS: publicKey, MAX_DEPTH: 'deep', MAX_COST: '-5' }), ['MAX_DEPTH', 'MAX_COST']);
+    expectRefused(await run('router', { PERSISTED_DOCUMENTS_MODE: 'allow', AUTH_PUBLIC_KEYS: publicKey, MAX_DEPTH: 'deep', MAX_COST: '-5' }), ['MAX_DEPTH', 'MAX_COST']);
   });
 
   it('a key with the right prefix but a broken body is named by its setting (its body is checked, not only its prefix)', async () => {
     const broken = `k4.public.${'A'.repeat(10)}`;
-    expectRefused(await run('router', { AUTH_PUBLIC_KEYS: broken }), ['AUTH_PUBLIC_KEYS']);
+    expectRefused(await run('router', { PERSISTED_DOCUMENTS_MODE: 'allow', AUTH_PUBLIC_KEYS: broken }), ['AUTH_PUBLIC_KEYS']);
   });
 });

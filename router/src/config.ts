@@ -1,5 +1,6 @@
 // The router's own settings: operation limits, demand control and CORS, with their defaults.
-import { limitSetting, listSetting, ConfigError, type Env } from '@marketplace/service-kit';
+import { enumSetting, isProduction, limitSetting, listSetting, ConfigError, type Env } from '@marketplace/service-kit';
+import { readManifests, type PersistedDocumentsMode, type TrustedDocumentsOptions } from './plugins/trusted-documents.ts';
 
 /** Defaults sized for this schema: every page of the storefront and the app passes, the abuse in the README does not. */
 export const OPERATION_LIMIT_DEFAULTS = {
@@ -45,4 +46,38 @@ export function corsOrigins(env: Env, production: boolean): string[] {
     throw new ConfigError(`CORS_ORIGINS must be comma-separated origins such as https://shop.example.com or http://localhost:*, not ${bad.join(', ')}`);
   }
   return origins;
+}
+
+/** PERSISTED_DOCUMENTS_MODE: `safelist` by default with NODE_ENV=production, `allow` otherwise. */
+export function persistedDocumentsMode(env: Env): PersistedDocumentsMode {
+  return enumSetting(env, 'PERSISTED_DOCUMENTS_MODE', ['allow', 'safelist'], isProduction(env) ? 'safelist' : 'allow');
+}
+
+export function persistedDocumentsRequireId(env: Env): boolean {
+  return enumSetting(env, 'PERSISTED_DOCUMENTS_REQUIRE_ID', ['true', 'false'], 'false') === 'true';
+}
+
+/** The manifests PERSISTED_DOCUMENTS names (comma-separated files); a safelist needs at least one. */
+export function persistedDocumentManifests(env: Env): Map<string, string> {
+  const files = listSetting(env, 'PERSISTED_DOCUMENTS', []);
+  const documents = readManifests(files);
+  let mode: PersistedDocumentsMode;
+  try {
+    mode = persistedDocumentsMode(env);
+  } catch {
+    // The mode is reported by its own check.
+    return documents;
+  }
+  if (mode === 'safelist' && documents.size === 0) {
+    throw new ConfigError('PERSISTED_DOCUMENTS must name the manifests of the documents clients may run: in safelist mode (the default with NODE_ENV=production) no other document runs');
+  }
+  return documents;
+}
+
+/** The trusted documents settings, or none when nothing is asked of them (allow mode without manifests). */
+export function persistedDocuments(env: Env): TrustedDocumentsOptions | undefined {
+  const documents = persistedDocumentManifests(env);
+  const mode = persistedDocumentsMode(env);
+  if (mode === 'allow' && documents.size === 0) return undefined;
+  return { mode, requireId: persistedDocumentsRequireId(env), documents };
 }

@@ -14,7 +14,15 @@ import {
   trustedProxies,
   type Env,
 } from '@marketplace/service-kit';
-import { corsOrigins, OPERATION_LIMIT_DEFAULTS, operationLimits } from './config.ts';
+import {
+  corsOrigins,
+  OPERATION_LIMIT_DEFAULTS,
+  operationLimits,
+  persistedDocumentManifests,
+  persistedDocuments,
+  persistedDocumentsMode,
+  persistedDocumentsRequireId,
+} from './config.ts';
 import { startRouter } from './service.ts';
 
 runService(
@@ -23,6 +31,7 @@ runService(
     const keys = { users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')) };
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrl(env, name)])) as Record<(typeof SUBGRAPHS)[number], string>;
     const production = isProduction(env);
+    const trusted = persistedDocuments(env);
     const limiterStore = createLimiterStore({ redisUrl: rateLimitRedisUrl(env), logger });
     // Serving without the shared store is allowed (each replica then limits alone), but it is said.
     if (!(await limiterStore.connected())) logger.warn('rate limit store not reachable yet: limiting in memory until it is');
@@ -37,7 +46,9 @@ runService(
       rateLimits: routerRateLimits(env),
       trustedProxies: trustedProxies(env).entries,
       limiterStore,
+      ...(trusted ? { persistedDocuments: trusted } : {}),
     });
+    if (trusted) logger.info({ mode: trusted.mode, documents: trusted.documents.size }, 'persisted documents loaded');
     return { server, close: () => limiterStore.close() };
   },
   // One check a limit, so every bad one is named, not only the first.
@@ -46,5 +57,8 @@ runService(
       (name) => (env: Env) => limitSetting(env, name, OPERATION_LIMIT_DEFAULTS[name]),
     ),
     (env) => corsOrigins(env, isProduction(env)),
+    persistedDocumentsMode,
+    persistedDocumentsRequireId,
+    persistedDocumentManifests,
   ],
 );

@@ -268,6 +268,11 @@ to 365 days, so an install that would only crash-loop its pods is refused here. 
 {{- range $key, $value := $limits -}}
 {{- $_ := set $data $key ($value | int64 | toString) -}}
 {{- end -}}
+{{- if eq $router.persistedDocuments.mode "safelist" -}}
+{{- fail "config.router.persistedDocuments.mode=safelist needs the clients' manifests, which this chart does not mount yet: use allow" -}}
+{{- end -}}
+{{- $_ := set $data "PERSISTED_DOCUMENTS_MODE" $router.persistedDocuments.mode -}}
+{{- $_ := set $data "PERSISTED_DOCUMENTS_REQUIRE_ID" (ternary "true" "false" $router.persistedDocuments.requireId) -}}
 {{- with $router.cors.origins -}}
 {{- $_ := set $data "CORS_ORIGINS" (join "," .) -}}
 {{- end -}}

@@ -87,6 +87,11 @@ export function limitSetting(env: Env, name: string, fallback: number): number {
   return parse(z.coerce.number().int().min(0).max(1_000_000_000), env, name, fallback);
 }
 
+/** One of `values` (NAME), `fallback` when unset or empty. */
+export function enumSetting<const T extends string>(env: Env, name: string, values: readonly [T, ...T[]], fallback: T): T {
+  return parse(z.enum(values), env, name, fallback);
+}
+
 /** A comma-separated list, empty entries dropped; `fallback` when unset. */
 export function listSetting(env: Env, name: string, fallback: readonly string[]): string[] {
   const raw = env[name];
