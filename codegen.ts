@@ -1,4 +1,4 @@
-// One codegen config: typed resolvers for each subgraph, mapped to the documents each store keeps.
+// One codegen config: typed resolvers for each subgraph, mapped to the documents each store keeps, and each client's typed operations and manifest.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const scalars = { DateTime: { input: 'Date', output: 'Date | string' } };
@@ -26,6 +26,23 @@ function subgraph(name: string, mappers: Record<string, string>): CodegenConfig[
   };
 }
 
+/**
+ * A client's typed operations over the composed supergraph, and its persisted documents manifest
+ * (persisted-documents.json, id to document). The documents in code are replaced by their hashes,
+ * so the client can send ids only, the way a mobile app with a persisted query list does.
+ */
+function client(name: string): CodegenConfig['generates'] {
+  return {
+    [`${outDir}clients/${name}/src/__generated__/`]: {
+      schema: 'schema/supergraph.graphql',
+      documents: [`clients/${name}/src/operations/*.graphql`],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'replaceDocumentWithHash', hashAlgorithm: 'sha256' } },
+      config: { scalars: { DateTime: 'string' }, enumsAsTypes: true, useTypeImports: true, avoidOptionals: false, emitLegacyCommonJSImports: false, importExtension: '.ts' },
+    },
+  };
+}
+
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
@@ -46,6 +63,7 @@ const config: CodegenConfig = {
       User: '../stores/orders.ts#BuyerRef',
       Product: '../stores/orders.ts#ProductRef',
     }),
+    ...client('mobile'),
   },
 };
 

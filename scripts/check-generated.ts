@@ -1,6 +1,6 @@
-// Fails when generated files are stale: resolver types (codegen) or the composed supergraph.
+// Fails when generated files are stale: resolver types and clients' operations and manifests (codegen), or the composed supergraph.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { composeSupergraph, readSupergraph } from '../router/src/supergraph.ts';
@@ -21,6 +21,16 @@ try {
   for (const name of ['users', 'products', 'orders']) {
     const file = `subgraphs/${name}/src/__generated__/resolvers-types.ts`;
     if (readFileSync(path.join(scratch, file), 'utf8') !== readFileSync(path.join(root, file), 'utf8')) stale.push(file);
+  }
+  // Every client's generated folder, file by file, including files that should no longer be there.
+  for (const name of readdirSync(path.join(root, 'clients'))) {
+    const dir = `clients/${name}/src/__generated__`;
+    const fresh = existsSync(path.join(scratch, dir)) ? readdirSync(path.join(scratch, dir)) : [];
+    const kept = existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir)) : [];
+    for (const file of new Set([...fresh, ...kept])) {
+      const [a, b] = [path.join(scratch, dir, file), path.join(root, dir, file)];
+      if (!existsSync(a) || !existsSync(b) || readFileSync(a, 'utf8') !== readFileSync(b, 'utf8')) stale.push(`${dir}/${file}`);
+    }
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
