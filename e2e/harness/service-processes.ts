@@ -1,7 +1,7 @@
 // Runs the products and orders subgraphs' main.ts as child processes, so a test can kill, stall and restart them like an outage would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ObjectId } from 'mongodb';
+import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { expect, onTestFailed, onTestFinished, vi } from 'vitest';
 import { generatePaserkKeyPair, importSigningKey, signAccessToken, signServiceToken } from '@marketplace/auth';
 import { freePort } from '@marketplace/testing';
@@ -198,6 +198,19 @@ export interface StockDatabases {
   mongoUri: string;
   products: string;
   orders: string;
+}
+
+/** Fresh products and orders databases for one test, with a client to read them; dropped when the test finishes. */
+export async function openStockDatabases(mongoUri: string, label: string): Promise<StockDatabases & { productsDb: Db; ordersDb: Db }> {
+  const tag = new ObjectId().toHexString().slice(-10);
+  const databases = { mongoUri, products: `${label}_${tag}_products`, orders: `${label}_${tag}_orders` };
+  const client = await MongoClient.connect(mongoUri);
+  onTestFinished(async () => {
+    await client.db(databases.products).dropDatabase();
+    await client.db(databases.orders).dropDatabase();
+    await client.close();
+  });
+  return { ...databases, productsDb: client.db(databases.products), ordersDb: client.db(databases.orders) };
 }
 
 /** A products service on `databases.products`, trusting the users' and the orders service's keys. */

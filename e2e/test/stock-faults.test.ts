@@ -1,9 +1,9 @@
 // Stock stays exact through outages: concurrent placements while the products or orders service is SIGKILLed or stalled, checked in the databases afterwards.
-import { MongoClient, ObjectId, type Db } from 'mongodb';
-import { describe, expect, inject, it, onTestFinished, vi } from 'vitest';
+import type { Db, ObjectId } from 'mongodb';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { graphql } from '@marketplace/testing';
 import { createProduct } from '../harness/marketplace.ts';
-import { startOrders, startProducts, stockKeys, type ServiceProcess, type StockDatabases } from '../harness/service-processes.ts';
+import { openStockDatabases, startOrders, startProducts, stockKeys, type ServiceProcess } from '../harness/service-processes.ts';
 
 /** FAULT_TEST_SWEEPS_OFF=1 turns both services' sweeps off, to see these tests fail without them. */
 const SWEEP_SECONDS = process.env.FAULT_TEST_SWEEPS_OFF === '1' ? 0 : 1;
@@ -105,14 +105,7 @@ class Load {
 }
 
 async function openWorld(ordersEnv: Record<string, string>) {
-  const tag = new ObjectId().toHexString().slice(-10);
-  const databases: StockDatabases = { mongoUri: inject('mongoUri'), products: `faults_${tag}_products`, orders: `faults_${tag}_orders` };
-  const client = await MongoClient.connect(databases.mongoUri);
-  onTestFinished(async () => {
-    await client.db(databases.products).dropDatabase();
-    await client.db(databases.orders).dropDatabase();
-    await client.close();
-  });
+  const databases = await openStockDatabases(inject('mongoUri'), 'faults');
   const keys = await stockKeys();
   const sweeps = { SWEEP_INTERVAL_SECONDS: String(SWEEP_SECONDS), LOG_LEVEL: 'info' };
   const products = await startProducts(keys, databases, { ...sweeps, STOCK_HOLD_SECONDS: String(HOLD_SECONDS) });
@@ -122,7 +115,7 @@ async function openWorld(ordersEnv: Record<string, string>) {
   for (const stock of STOCKS) start.set(await createProduct(products.url, seller, { stock }), stock);
   const buyers = await Promise.all(Array.from({ length: BUYERS }, () => keys.token('BUYER')));
   const load = new Load(orders, buyers);
-  return { products, orders, load, start, plans: planOrders([...start.keys()], PLACEMENTS), productsDb: client.db(databases.products), ordersDb: client.db(databases.orders) };
+  return { products, orders, load, start, plans: planOrders([...start.keys()], PLACEMENTS), productsDb: databases.productsDb, ordersDb: databases.ordersDb };
 }
 
 type World = Awaited<ReturnType<typeof openWorld>>;

@@ -1,9 +1,9 @@
 // Sweeps on two replicas of each service at once: unpaid orders expire exactly once, paid ones stay, and no stock is given back twice.
-import { MongoClient, ObjectId } from 'mongodb';
-import { describe, expect, inject, it, onTestFinished, vi } from 'vitest';
+import { ObjectId } from 'mongodb';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { expectData, graphql } from '@marketplace/testing';
 import { createProduct } from '../harness/marketplace.ts';
-import { startOrders, startProducts, stockKeys, type ServiceProcess, type StockDatabases } from '../harness/service-processes.ts';
+import { openStockDatabases, startOrders, startProducts, stockKeys, type ServiceProcess } from '../harness/service-processes.ts';
 
 const SWEEP_SECONDS = process.env.FAULT_TEST_SWEEPS_OFF === '1' ? 0 : 1;
 const HOLD_SECONDS = 3;
@@ -26,14 +26,7 @@ type Line = { productId: string; quantity: number };
 
 describe('sweeps on replicas', () => {
   it('two products and two orders replicas expire every unpaid order once and give each reservation back once', async () => {
-    const tag = new ObjectId().toHexString().slice(-10);
-    const databases: StockDatabases = { mongoUri: inject('mongoUri'), products: `replicas_${tag}_products`, orders: `replicas_${tag}_orders` };
-    const client = await MongoClient.connect(databases.mongoUri);
-    onTestFinished(async () => {
-      await client.db(databases.products).dropDatabase();
-      await client.db(databases.orders).dropDatabase();
-      await client.close();
-    });
+    const databases = await openStockDatabases(inject('mongoUri'), 'replicas');
     const keys = await stockKeys();
     const sweeps = { SWEEP_INTERVAL_SECONDS: String(SWEEP_SECONDS), LOG_LEVEL: 'info' };
     const productsEnv = { ...sweeps, STOCK_HOLD_SECONDS: String(HOLD_SECONDS) };
@@ -103,8 +96,7 @@ describe('sweeps on replicas', () => {
     expect(acknowledged.size, `acknowledged placements (failed: ${failed.join('; ')})`).toBeGreaterThanOrEqual(25);
     expect(paid.size).toBeGreaterThanOrEqual(5);
 
-    const productsDb = client.db(databases.products);
-    const ordersDb = client.db(databases.orders);
+    const { productsDb, ordersDb } = databases;
     const settled = async () => {
       const all = await ordersDb.collection('orders').find().toArray();
       const events = await ordersDb.collection('orderEvents').find().sort({ sequence: 1 }).toArray();
