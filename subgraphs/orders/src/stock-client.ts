@@ -35,16 +35,14 @@ export class StockUnavailableError extends Error {
   override name = 'StockUnavailableError';
 }
 
-/** How long a stock call may take unless told otherwise (PRODUCTS_TIMEOUT_MS). */
-export const DEFAULT_TIMEOUT_MS = 15_000;
-
 export class StockClient {
   readonly #url: string;
   readonly #signer: SigningKey;
   readonly #timeoutMs: number;
   #token: { value: string; renewAt: number } | undefined;
 
-  constructor(url: string, signer: SigningKey, timeoutMs = DEFAULT_TIMEOUT_MS) {
+  /** `timeoutMs`: how long a stock call may take (PRODUCTS_TIMEOUT_MS). */
+  constructor(url: string, signer: SigningKey, timeoutMs: number) {
     this.#url = url;
     this.#signer = signer;
     this.#timeoutMs = timeoutMs;

@@ -3,6 +3,7 @@ import type { SigningKey } from '@marketplace/auth';
 import {
   createLimiterStore,
   readSubgraphSchema,
+  refreshTokenTtlSeconds,
   signInRateLimits,
   startSubgraph,
   trustedProxies,
@@ -19,8 +20,6 @@ import { resolvers } from './resolvers/index.ts';
 import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { openStores } from './stores/index.ts';
-
-const DEFAULT_REFRESH_TTL_SECONDS = 30 * 86_400;
 
 export const typeDefs = readSubgraphSchema(new URL('./schema.graphql', import.meta.url));
 
@@ -56,7 +55,7 @@ export async function startUsersService(options: UsersServiceOptions): Promise<R
     stores,
     signer: options.signer,
     tokenTtlSeconds: options.tokenTtlSeconds,
-    refreshTtlSeconds: options.refreshTtlSeconds ?? DEFAULT_REFRESH_TTL_SECONDS,
+    refreshTtlSeconds: options.refreshTtlSeconds ?? refreshTokenTtlSeconds({}),
     signInThrottle,
     trustProxy,
   };
