@@ -11,10 +11,6 @@ import type { PaymentProvider, PaymentRequest } from './payments.ts';
 const TIMEOUT_MS = 20_000;
 const DECLINED = new Set([402, 422]);
 
-export class PaymentDeclinedError extends Error {
-  override name = 'PaymentDeclinedError';
-}
-
 export class HttpPayments implements PaymentProvider {
   readonly #base: string;
   readonly #token: string | undefined;
