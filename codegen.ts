@@ -64,6 +64,7 @@ const config: CodegenConfig = {
       Product: '../stores/orders.ts#ProductRef',
     }),
     ...client('mobile'),
+    ...client('web'),
   },
 };
 
