@@ -109,7 +109,12 @@ export async function openWatchedPage(browser: Browser, options: WatchOptions = 
     consoleErrors.push(where.url ? `${message.text()} (${where.url}:${where.lineNumber})` : message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.stack ?? error.message}`));
-  page.on('requestfailed', (request) => failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? 'failed';
+    // A request still loading when the page navigates away (a favicon, say) is cancelled by the browser, not failed.
+    if (reason === 'net::ERR_ABORTED') return;
+    failedRequests.push(`${request.method()} ${request.url()}: ${reason}`);
+  });
   page.on('response', (response) => {
     const status = response.status();
     if (status >= 400 && !options.allowStatus?.(response.url(), status)) failedRequests.push(`${response.request().method()} ${response.url()} → ${status}`);

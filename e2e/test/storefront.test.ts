@@ -49,6 +49,8 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     products.lantern.id = await createProduct(url, seller.token, { title: products.lantern.title, stock: 5, amount: 4500 });
     products.teapot.id = await createProduct(url, seller.token, { title: products.teapot.title, stock: 1, amount: 3000 });
     products.kettle.id = await createProduct(url, seller.token, { title: products.kettle.title, stock: 0, amount: 2000 });
+    // Not found by the search: the catalog holds more than its results.
+    await createProduct(url, seller.token, { title: 'Oak reading chair', stock: 2, amount: 24000 });
   }, 120_000);
 
   afterAll(async () => {
@@ -65,10 +67,12 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
 
     // Search from the header: the three products of this test, newest first.
     await page.getByLabel('Search the catalog').fill(tag);
+    await expect.poll(() => page.getByTestId('catalog-count').textContent()).toBe('4 products');
     await page.getByLabel('Search the catalog').press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: `Results for “${tag}”` }).isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('catalog-count').textContent()).toBe('3 products');
     const titles = () => page.locator('article').evaluateAll((cards) => cards.map((c) => c.getAttribute('aria-label')));
-    expect(await titles()).toEqual([products.kettle.title, products.teapot.title, products.lantern.title]);
+    await expect.poll(titles).toEqual([products.kettle.title, products.teapot.title, products.lantern.title]);
     await expect.poll(() => page.getByRole('button', { name: `Add ${products.kettle.title} to cart` }).isDisabled()).toBe(true);
 
     // Filter: in stock only; sort: price, high to low.
@@ -170,6 +174,50 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     expect(back.product.stock).toBe(1);
 
     expect(watched.problems()).toEqual([]);
+    await watched.close();
+  });
+
+  it('places the order once when the answer to "Place order" is lost and the shopper tries again', async () => {
+    const watched = await open();
+    const { page } = watched;
+    const buyer = await register(stack.supergraph.url, 'BUYER', `Unlucky shopper ${tag}`);
+    await page.goto(`${stack.storefrontUrl}/sign-in?next=%2Fcart`);
+    await page.getByLabel(/^Email/).fill(buyer.email);
+    await page.getByLabel(/^Password/).fill(buyer.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/cart');
+    await page.goto(`${stack.storefrontUrl}/products/${products.lantern.id}`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.goto(`${stack.storefrontUrl}/cart`);
+
+    // The first placement reaches the gateway and is carried out, but its answer never arrives.
+    let placements = 0;
+    await page.route(stack.gatewayUrl, async (route) => {
+      const body = route.request().postDataJSON() as { documentId?: string; variables?: { input?: { idempotencyKey?: string } } };
+      if (route.request().method() !== 'POST' || !body.variables?.input?.idempotencyKey) return route.continue();
+      placements += 1;
+      if (placements > 1) return route.continue();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'could not reach the marketplace' }).isVisible()).toBe(true);
+    const placedOnce = await expectData(stack.supergraph.url, '{ me { orders { totalCount edges { node { id } } } } }', {}, { token: buyer.token });
+    expect(placedOnce.me.orders.totalCount).toBe(1);
+
+    // Trying again sends the same key, and gets that same order back instead of a second one.
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await expect.poll(() => page.getByText('Your order is placed').isVisible()).toBe(true);
+    expect(placements).toBe(2);
+    expect(new URL(page.url()).pathname).toBe(`/orders/${placedOnce.me.orders.edges[0].node.id}`);
+    const after = await expectData(stack.supergraph.url, '{ me { orders { totalCount } } }', {}, { token: buyer.token });
+    expect(after.me.orders.totalCount).toBe(1);
+    await page.getByRole('button', { name: 'Cancel order…' }).click();
+    await page.getByRole('button', { name: 'Cancel the order' }).click();
+    await expect.poll(() => page.locator('[data-status]').first().getAttribute('data-status')).toBe('CANCELLED');
+
+    // The aborted answer is the one failure this test caused.
+    expect(watched.problems().filter((p) => !p.includes(stack.gatewayUrl))).toEqual([]);
     await watched.close();
   });
 

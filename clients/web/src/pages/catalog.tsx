@@ -1,7 +1,7 @@
 // The catalog: search, filters, sort and cursor paging ("Show more"), all in the URL so a page can be shared.
 import { useState, type FormEvent } from 'react';
 import { Button, Card, Checkbox, Grid, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { StorefrontCatalogDocument, StorefrontCategoriesDocument, type ProductCardFragment, type ProductFilter, type ProductSort } from '../__generated__/graphql.ts';
 import { execute } from '../api/client.ts';
@@ -125,6 +125,8 @@ export function CatalogPage() {
     queryFn: ({ pageParam }) => execute(StorefrontCatalogDocument, { filter, sort, first: PAGE_SIZE, after: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => (last.products.pageInfo.hasNextPage ? (last.products.pageInfo.endCursor ?? undefined) : undefined),
+    // The previous results stay on screen while a new search or filter loads.
+    placeholderData: keepPreviousData,
   });
   const products = catalog.data?.pages.flatMap((page) => page.products.edges.map((edge) => edge.node)) ?? [];
   const total = catalog.data?.pages[0]?.products.totalCount;
