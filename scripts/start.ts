@@ -1,7 +1,8 @@
-// npm start: the whole marketplace on this machine (database, three subgraphs, gateway) with a demo shop in it.
+// npm start: the whole marketplace on this machine (database, three subgraphs, gateway, storefront) with a demo shop in it.
 import { fileURLToPath } from 'node:url';
 import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
 import { readSecret, SUBGRAPHS } from '@marketplace/service-kit';
+import { startStorefront, type StorefrontHandle } from '@marketplace/web/server';
 import { printBanner } from './start/banner.ts';
 import { fail, say, warn, writeLine } from './start/console.ts';
 import { DEMO_ADMIN } from './start/demo.ts';
@@ -9,7 +10,16 @@ import { resolveKeys } from './start/keys.ts';
 import { portProblems } from './start/ports.ts';
 import { startService, type ServiceProcess } from './start/processes.ts';
 import { seedDemo, type SeedOutcome } from './start/seed.ts';
-import { childEnv, endpoints as readEndpoints, ALL_SERVICES, type ServiceName } from './start/services.ts';
+import {
+  childEnv,
+  documentsMode,
+  endpoints as readEndpoints,
+  manifestDocumentId,
+  storefrontEndpoint,
+  ALL_SERVICES,
+  type ServiceName,
+} from './start/services.ts';
+import { ensureStorefrontBuild, type StorefrontBuild } from './start/storefront-build.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // `npm start -- --no-seed` arrives as an argument, but `npm start --no-seed` only as npm's own config
@@ -19,17 +29,19 @@ const exitAfterReady = process.env.START_EXIT_AFTER_READY === '1';
 
 let database: DatabaseHandle | undefined;
 const services: ServiceProcess[] = [];
+let storefront: StorefrontHandle | undefined;
 let shuttingDown: Promise<void> | undefined;
 
 /** Stops the services, then the database they use; runs once however many ways it is asked for. */
 function shutdown(code: number): Promise<void> {
   shuttingDown ??= (async () => {
+    await storefront?.close().catch(() => undefined);
     // The gateway first, so nothing new reaches a subgraph that is draining; the subgraphs then all at once.
     const gateway = services.find((s) => s.name === 'router');
     await gateway?.stop();
     await Promise.all(services.filter((s) => s !== gateway).map((s) => s.stop()));
     await database?.stop();
-    if (services.length > 0 || database !== undefined) say(code === 0 ? 'stopped.' : 'stopped after a failure.');
+    if (services.length > 0 || database !== undefined || storefront !== undefined) say(code === 0 ? 'stopped.' : 'stopped after a failure.');
     process.exit(code);
   })();
   return shuttingDown;
@@ -66,8 +78,15 @@ function watch(service: ServiceProcess): void {
 async function main(): Promise<void> {
   const env = process.env;
   const endpoints = readEndpoints(env);
-  const problems = await portProblems(ALL_SERVICES.map((name) => endpoints[name]));
+  const shop = storefrontEndpoint(env);
+  const mode = documentsMode(env);
+  const problems = await portProblems([...ALL_SERVICES.map((name) => endpoints[name]), shop]);
   if (problems.length > 0) throw new Error(problems.join('\n'));
+  if (env.PERSISTED_DOCUMENTS !== undefined) warn('PERSISTED_DOCUMENTS is not used by npm start: the gateway gets the storefront\'s and the app\'s manifests');
+
+  // Built beside the database and the services starting; awaited before the storefront is served.
+  const building: Promise<StorefrontBuild | undefined> = shop.mode === 'built' ? ensureStorefrontBuild() : Promise.resolve(undefined);
+  building.catch(() => undefined);
 
   const { keys, notices } = await resolveKeys(env);
   for (const notice of notices) warn(notice);
@@ -88,7 +107,7 @@ async function main(): Promise<void> {
   const mongoUri = database.uri;
   const launch = async (name: ServiceName): Promise<void> => {
     if (shuttingDown !== undefined) return;
-    const serviceEnv = childEnv(name, { base: env, mongoUri, keys, urls: endpoints, demoAdmin });
+    const serviceEnv = childEnv(name, { base: env, mongoUri, keys, urls: endpoints, storefront: shop, demoAdmin });
     const service = startService(endpoints[name], root, serviceEnv);
     services.push(service);
     watch(service);
@@ -99,11 +118,19 @@ async function main(): Promise<void> {
   await Promise.all(SUBGRAPHS.map(launch));
   await launch('router');
 
+  const build = await building;
+  if (build?.kind === 'built') say(`storefront built in ${build.seconds.toFixed(1)} s`);
+  if (shuttingDown !== undefined) return;
+  storefront = await startStorefront({ gatewayUrl: endpoints.router.url, host: shop.host, port: shop.port, mode: shop.mode });
+  say(`storefront ready at ${shop.url} (${shop.mode === 'dev' ? "Vite's dev server" : 'built'})`);
+
   let outcome: SeedOutcome | undefined;
   if (seed) {
-    say('adding the demo shop through the gateway…');
+    // Straight to the subgraphs: the gateway may run only the clients' documents (safelist), and the seed's are its own.
+    say('adding the demo shop through the subgraphs…');
     const admin = operatorAdmin ? { email: operatorAdmin, password: readSecret(env, 'ADMIN_PASSWORD') ?? '' } : DEMO_ADMIN;
-    outcome = await seedDemo(endpoints.router.url, admin).catch((error: unknown): SeedOutcome => {
+    const urls = { users: endpoints.users.url, products: endpoints.products.url, orders: endpoints.orders.url };
+    outcome = await seedDemo(urls, admin).catch((error: unknown): SeedOutcome => {
       const reason = error instanceof Error ? error.message : String(error);
       // The services are up and still worth exploring, so a broken seed is reported, not fatal.
       fail(`adding the demo shop failed (npm start -- --no-seed skips it): ${reason}`);
@@ -112,6 +139,8 @@ async function main(): Promise<void> {
   }
   printBanner({
     endpoints,
+    storefront: shop,
+    documents: { mode, catalogId: manifestDocumentId('StorefrontCatalog') },
     database,
     seed: outcome,
     operatorAdmin,

@@ -1,12 +1,15 @@
-// The "you are up" screen: where the gateway is, who to log in as, and something to paste.
+// The "you are up" screen: where the storefront and the gateway are, who to log in as, and something to paste.
 import type { DatabaseHandle } from '@marketplace/testing';
 import { paint, say } from './console.ts';
 import { DEMO_ADMIN, DEMO_BUYER, DEMO_SECOND_SELLER, DEMO_SELLER, EXAMPLE_ORDERS_QUERY, EXAMPLE_QUERY } from './demo.ts';
 import type { SeedOutcome } from './seed.ts';
-import type { Endpoint, ServiceName } from './services.ts';
+import type { Endpoint, ServiceName, StorefrontEndpoint } from './services.ts';
 
 export interface BannerInput {
   endpoints: Record<ServiceName, Endpoint>;
+  storefront: StorefrontEndpoint;
+  /** The gateway's PERSISTED_DOCUMENTS_MODE, and the storefront's catalog query's id for the example in safelist mode. */
+  documents: { mode: 'allow' | 'safelist'; catalogId: string | undefined };
   database: DatabaseHandle;
   seed: SeedOutcome | undefined;
   /** Set when the operator chose their own ADMIN_EMAIL, whose password we never know. */
@@ -50,19 +53,19 @@ function accountLines(input: BannerInput): string[] {
   ];
 }
 
-export function printBanner(input: BannerInput): void {
-  const { endpoints } = input;
-  const gateway = endpoints.router.url;
-  const subgraphs = (['users', 'products', 'orders'] as const).map((n) => `${n} ${endpoints[n].url}`).join(' · ');
-  const lines = [
-    paint(`The marketplace is up (${input.seconds.toFixed(1)} s).`, 1),
-    '',
-    `Gateway:   ${paint(gateway, 1)}  ← open it in a browser for Apollo Sandbox`,
-    `Subgraphs: ${subgraphs}`,
-    `Database:  ${databaseLine(input.database)}`,
-    ...seedLines(input.seed),
-    '',
-    ...accountLines(input),
+function tryLines(input: BannerInput): string[] {
+  const gateway = input.endpoints.router.url;
+  const { mode, catalogId } = input.documents;
+  if (mode === 'safelist') {
+    if (catalogId === undefined) return [];
+    const body = JSON.stringify({ documentId: catalogId, variables: { first: 10 } });
+    return [
+      "Try the catalog from a shell, by the storefront's catalog query's id (safelist: other documents are refused):",
+      `  curl -s ${gateway} -H 'content-type: application/json' -d '${body}'`,
+      '',
+    ];
+  }
+  return [
     'Try the catalog (paste into Sandbox):',
     `  ${EXAMPLE_QUERY}`,
     'or from a shell:',
@@ -71,6 +74,29 @@ export function printBanner(input: BannerInput): void {
     `Signed in (mutation login, then header "Authorization: Bearer <accessToken>"), ask for your orders:`,
     `  ${EXAMPLE_ORDERS_QUERY}`,
     '',
+  ];
+}
+
+export function printBanner(input: BannerInput): void {
+  const { endpoints, storefront } = input;
+  const gateway = endpoints.router.url;
+  const subgraphs = (['users', 'products', 'orders'] as const).map((n) => `${n} ${endpoints[n].url}`).join(' · ');
+  const served = storefront.mode === 'dev' ? "Vite's dev server, reloads as you edit clients/web" : 'the built app';
+  const gatewayNote =
+    input.documents.mode === 'safelist'
+      ? "(safelist: only the storefront's and the app's persisted documents run; no Sandbox)"
+      : '← open it in a browser for Apollo Sandbox';
+  const lines = [
+    paint(`The marketplace is up (${input.seconds.toFixed(1)} s).`, 1),
+    '',
+    `Storefront: ${paint(storefront.url, 1)}  ← the shop in a browser (${served})`,
+    `Gateway:    ${paint(gateway, 1)}  ${gatewayNote}`,
+    `Subgraphs:  ${subgraphs}`,
+    `Database:   ${databaseLine(input.database)}`,
+    ...seedLines(input.seed),
+    '',
+    ...accountLines(input),
+    ...tryLines(input),
     input.exitAfterReady ? 'START_EXIT_AFTER_READY is set: stopping again now.' : 'Press Ctrl-C to stop everything.',
   ];
   for (const line of lines) say(line);

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 
 const colourful = process.stdout.isTTY === true && !process.env.NO_COLOR;
 
-const PALETTE: Record<string, number> = { start: 1, database: 90, users: 36, products: 35, orders: 33, router: 32 };
+const PALETTE: Record<string, number> = { start: 1, database: 90, users: 36, products: 35, orders: 33, router: 32, storefront: 34 };
 
 /** Wraps text in an ANSI colour only when a person is watching, so piped output stays plain. */
 export function paint(text: string, code: number): string {

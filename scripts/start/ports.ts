@@ -1,6 +1,6 @@
 // Checks every service port up front, so a clash is reported before a database is started for nothing.
 import net from 'node:net';
-import type { Endpoint } from './services.ts';
+import type { Listener } from './services.ts';
 
 function bindable(host: string, port: number): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
@@ -10,7 +10,7 @@ function bindable(host: string, port: number): Promise<NodeJS.ErrnoException | u
   });
 }
 
-export function portTakenMessage(endpoint: Endpoint): string {
+export function portTakenMessage(endpoint: Listener): string {
   return (
     `port ${endpoint.port} (${endpoint.name}) is already in use on ${endpoint.host}: ` +
     `is another \`npm start\` still running? Stop it, or set ${endpoint.portVar} to a free port.`
@@ -18,13 +18,13 @@ export function portTakenMessage(endpoint: Endpoint): string {
 }
 
 /** Problems found, one line each; empty when every port can be bound. */
-export async function portProblems(list: readonly Endpoint[]): Promise<string[]> {
+export async function portProblems(list: readonly Listener[]): Promise<string[]> {
   const problems: string[] = [];
-  const seen = new Map<number, Endpoint>();
+  const seen = new Map<number, Listener>();
   for (const endpoint of list) {
     const twin = seen.get(endpoint.port);
     if (twin !== undefined) {
-      problems.push(`${twin.portVar} and ${endpoint.portVar} are both ${endpoint.port}: each service needs its own port.`);
+      problems.push(`${twin.portVar} and ${endpoint.portVar} are both ${endpoint.port}: each needs its own port.`);
       continue;
     }
     seen.set(endpoint.port, endpoint);

@@ -1,4 +1,7 @@
-// Fills an empty marketplace with the demo shop through the gateway, exactly as a client would; never twice.
+// Fills an empty marketplace with the demo shop, never twice. It sends each of its own operations to
+// the subgraph that owns it, with the same tokens a client would hold, rather than through the
+// gateway: the gateway may run only the clients' persisted documents (PERSISTED_DOCUMENTS_MODE=safelist),
+// and the seed's operations (createCategory, for one) are none of theirs.
 import { expectData, graphql } from '@marketplace/testing';
 import { CATALOG, CATEGORIES, CURRENCY, DEMO_BUYER, DEMO_ORDERS, DEMO_SECOND_SELLER, DEMO_SELLER, type DemoAccount, type DemoOrderState } from './demo.ts';
 
@@ -7,6 +10,9 @@ export type SeedOutcome =
   | { kind: 'present' }
   | { kind: 'foreign'; reason: string }
   | { kind: 'failed'; reason: string };
+
+/** Each subgraph's /graphql URL. */
+export type SeedUrls = Record<'users' | 'products' | 'orders', string>;
 
 export interface AdminCredentials {
   email: string;
@@ -18,6 +24,7 @@ const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { 
 const CREATE_CATEGORY = 'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { id } }';
 const CREATE_PRODUCT = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }';
 const PLACE_ORDER = 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
+/** The order steps after placing it, all the orders subgraph's own mutations. */
 const STEPS: Record<Exclude<DemoOrderState, 'PENDING'>, { query: string; by: 'buyer' | 'seller' }[]> = {
   PAID: [{ query: 'mutation ($id: ID!) { payOrder(id: $id) { id } }', by: 'buyer' }],
   SHIPPED: [
@@ -32,45 +39,45 @@ const STEPS: Record<Exclude<DemoOrderState, 'PENDING'>, { query: string; by: 'bu
   CANCELLED: [{ query: 'mutation ($id: ID!) { cancelOrder(id: $id, reason: "Changed my mind") { id } }', by: 'buyer' }],
 };
 
-async function login(url: string, account: { email: string; password: string }): Promise<string | undefined> {
-  const result = await graphql<{ login: { accessToken: string } }>(url, LOGIN, { e: account.email, p: account.password });
+async function login(urls: SeedUrls, account: { email: string; password: string }): Promise<string | undefined> {
+  const result = await graphql<{ login: { accessToken: string } }>(urls.users, LOGIN, { e: account.email, p: account.password });
   return result.data?.login.accessToken;
 }
 
 /** A token for a fresh account, or `undefined` when the email is already taken. */
-async function register(url: string, account: DemoAccount): Promise<string | undefined> {
+async function register(urls: SeedUrls, account: DemoAccount): Promise<string | undefined> {
   const { email, password, name, role } = account;
-  const result = await graphql<{ register: { accessToken: string } }>(url, REGISTER, { input: { email, password, name, role } });
+  const result = await graphql<{ register: { accessToken: string } }>(urls.users, REGISTER, { input: { email, password, name, role } });
   if (result.errors?.some((e) => e.extensions?.code === 'CONFLICT')) return undefined;
   if (!result.data) throw new Error(`registering ${email} failed: ${JSON.stringify(result.errors)}`);
   return result.data.register.accessToken;
 }
 
-async function accountToken(url: string, account: DemoAccount): Promise<string> {
-  const token = (await register(url, account)) ?? (await login(url, account));
+async function accountToken(urls: SeedUrls, account: DemoAccount): Promise<string> {
+  const token = (await register(urls, account)) ?? (await login(urls, account));
   if (token === undefined) throw new Error(`${account.email} exists with a different password`);
   return token;
 }
 
-async function createCategories(url: string, adminToken: string): Promise<Map<string, string>> {
+async function createCategories(urls: SeedUrls, adminToken: string): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const { slug, name, parent } of CATEGORIES) {
     const input = { name, slug, ...(parent ? { parentId: ids.get(parent) } : {}) };
-    const data = await expectData<{ createCategory: { id: string } }>(url, CREATE_CATEGORY, { input }, { token: adminToken });
+    const data = await expectData<{ createCategory: { id: string } }>(urls.products, CREATE_CATEGORY, { input }, { token: adminToken });
     ids.set(slug, data.createCategory.id);
   }
   return ids;
 }
 
-export async function seedDemo(url: string, admin: AdminCredentials | undefined): Promise<SeedOutcome> {
+export async function seedDemo(urls: SeedUrls, admin: AdminCredentials | undefined): Promise<SeedOutcome> {
   // The seller is the marker: if it exists, an earlier run (or a person) already set the shop up.
-  if ((await login(url, DEMO_SELLER)) !== undefined) return { kind: 'present' };
-  const adminToken = admin ? await login(url, admin) : undefined;
+  if ((await login(urls, DEMO_SELLER)) !== undefined) return { kind: 'present' };
+  const adminToken = admin ? await login(urls, admin) : undefined;
   if (adminToken === undefined) return { kind: 'foreign', reason: 'the ADMIN could not sign in to create the categories' };
-  const sellerToken = await register(url, DEMO_SELLER);
+  const sellerToken = await register(urls, DEMO_SELLER);
   if (sellerToken === undefined) return { kind: 'foreign', reason: `${DEMO_SELLER.email} exists with a different password` };
-  const sellers = { main: sellerToken, second: await accountToken(url, DEMO_SECOND_SELLER) };
-  const categories = await createCategories(url, adminToken);
+  const sellers = { main: sellerToken, second: await accountToken(urls, DEMO_SECOND_SELLER) };
+  const categories = await createCategories(urls, adminToken);
 
   const ids: string[] = [];
   for (const product of CATALOG) {
@@ -83,18 +90,18 @@ export async function seedDemo(url: string, admin: AdminCredentials | undefined)
       attributes: product.attributes,
       images: product.images,
     };
-    const data = await expectData<{ createProduct: { id: string } }>(url, CREATE_PRODUCT, { input }, { token: sellers[product.seller] });
+    const data = await expectData<{ createProduct: { id: string } }>(urls.products, CREATE_PRODUCT, { input }, { token: sellers[product.seller] });
     ids.push(data.createProduct.id);
   }
 
-  const buyerToken = await accountToken(url, DEMO_BUYER);
+  const buyerToken = await accountToken(urls, DEMO_BUYER);
   for (const order of DEMO_ORDERS) {
     const items = order.lines.map(({ index, quantity }) => ({ productId: ids[index], quantity }));
-    const placed = await expectData<{ placeOrder: { id: string } }>(url, PLACE_ORDER, { input: { items } }, { token: buyerToken });
+    const placed = await expectData<{ placeOrder: { id: string } }>(urls.orders, PLACE_ORDER, { input: { items } }, { token: buyerToken });
     // Orders that move past PAID hold one seller's products, so that seller may ship them.
     const sellerToken = sellers[CATALOG[order.lines[0]!.index]!.seller];
     for (const step of order.state === 'PENDING' ? [] : STEPS[order.state]) {
-      await expectData(url, step.query, { id: placed.placeOrder.id }, { token: step.by === 'buyer' ? buyerToken : sellerToken });
+      await expectData(urls.orders, step.query, { id: placed.placeOrder.id }, { token: step.by === 'buyer' ? buyerToken : sellerToken });
     }
   }
   return { kind: 'seeded', products: ids.length, categories: categories.size, orders: DEMO_ORDERS.length };

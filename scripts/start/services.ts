@@ -1,5 +1,7 @@
 // Where each service listens and which slice of the configuration it is handed.
-import { envName, listenConfig, type Env } from '@marketplace/service-kit';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, enumSetting, envName, isProduction, listenConfig, listSetting, type Env } from '@marketplace/service-kit';
 import type { RunKeys } from './keys.ts';
 
 export type ServiceName = 'users' | 'products' | 'orders' | 'router';
@@ -14,11 +16,16 @@ export const ENTRY_POINTS: Record<ServiceName, string> = {
   router: 'router/src/main.ts',
 };
 
-export interface Endpoint {
-  name: ServiceName;
+/** Something npm start listens on: a service, or the storefront. */
+export interface Listener {
+  name: string;
   portVar: string;
   host: string;
   port: number;
+}
+
+export interface Endpoint extends Listener {
+  name: ServiceName;
   /** The /graphql URL other processes use, on a connectable address even when binding a wildcard. */
   url: string;
   readyUrl: string;
@@ -49,6 +56,67 @@ export function endpoints(env: Env): Record<ServiceName, Endpoint> {
   return result;
 }
 
+export interface StorefrontEndpoint extends Listener {
+  name: 'storefront';
+  /** `built`: clients/web/dist, built first when its sources changed; `dev`: Vite's dev server with hot reload. */
+  mode: 'built' | 'dev';
+  /** Where a browser on this machine opens it, without a trailing slash. */
+  url: string;
+  /** The origins its pages run on, which the gateway's CORS must allow. */
+  origins: string[];
+}
+
+export const STOREFRONT_DEFAULT_PORT = 5173;
+
+/** The storefront listens on HOST like the services, on STOREFRONT_PORT (5173), in STOREFRONT_MODE (built). */
+export function storefrontEndpoint(env: Env): StorefrontEndpoint {
+  // HOST, which every service listens on too.
+  const { host } = listenConfig(env, 'router');
+  const raw = env.STOREFRONT_PORT?.trim() || String(STOREFRONT_DEFAULT_PORT);
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new ConfigError(`STOREFRONT_PORT is invalid: ${raw} is not a port number`);
+  // The gateway is told the storefront's origin before either starts, so the port must be known.
+  if (port === 0) throw new Error('STOREFRONT_PORT=0 is not supported by npm start: the gateway must know the storefront\'s origin');
+  const mode = enumSetting(env, 'STOREFRONT_MODE', ['built', 'dev'], 'built');
+  const target = probeHost(host);
+  const origin = (name: string) => `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+  const local = target === '127.0.0.1' || target === 'localhost' || target === '::1';
+  // On this machine a browser may open it by either loopback name.
+  const origins = local ? [origin('127.0.0.1'), origin('localhost')] : [origin(target)];
+  return { name: 'storefront', portVar: 'STOREFRONT_PORT', host, port, mode, url: origin(target), origins };
+}
+
+/** The persisted documents manifests `npm run codegen` writes for the storefront and the mobile app. */
+export const CLIENT_MANIFESTS: readonly string[] = [
+  fileURLToPath(new URL('../../clients/web/src/__generated__/persisted-documents.json', import.meta.url)),
+  fileURLToPath(new URL('../../clients/mobile/src/__generated__/persisted-documents.json', import.meta.url)),
+];
+
+/** The id (`sha256:…`) of the manifest document that defines `operationName`, for asking by documentId. */
+export function manifestDocumentId(operationName: string): string | undefined {
+  const pattern = new RegExp(`\\b(query|mutation)\\s+${operationName}\\b`);
+  for (const file of CLIENT_MANIFESTS) {
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    for (const [id, body] of Object.entries(manifest)) if (typeof body === 'string' && pattern.test(body)) return id.startsWith('sha256:') ? id : `sha256:${id}`;
+  }
+  return undefined;
+}
+
+/** PERSISTED_DOCUMENTS_MODE as the gateway reads it: `safelist` by default with NODE_ENV=production. */
+export function documentsMode(env: Env): 'allow' | 'safelist' {
+  return enumSetting(env, 'PERSISTED_DOCUMENTS_MODE', ['allow', 'safelist'], isProduction(env) ? 'safelist' : 'allow');
+}
+
+/**
+ * CORS_ORIGINS for the gateway, or `undefined` to keep its own default: the development default
+ * (http://localhost:* and http://127.0.0.1:*) already lets the storefront in, but the operator's
+ * list, or production's empty default, get the storefront's origins added.
+ */
+export function gatewayCorsOrigins(env: Env, storefront: StorefrontEndpoint): string | undefined {
+  if (env.CORS_ORIGINS === undefined && !isProduction(env)) return undefined;
+  return [...new Set([...listSetting(env, 'CORS_ORIGINS', []), ...storefront.origins])].join(',');
+}
+
 // Values npm start decides itself; stale copies (or *_FILE variants, which the services prefer) must not leak through.
 const MANAGED = [
   'MONGODB_URI',
@@ -59,6 +127,7 @@ const MANAGED = [
   'USERS_URL',
   'PRODUCTS_URL',
   'ORDERS_URL',
+  'PERSISTED_DOCUMENTS',
 ];
 
 export interface ChildEnvInput {
@@ -66,6 +135,7 @@ export interface ChildEnvInput {
   mongoUri: string;
   keys: RunKeys;
   urls: Record<ServiceName, Endpoint>;
+  storefront: StorefrontEndpoint;
   demoAdmin: DemoAdmin | undefined;
 }
 
@@ -99,14 +169,19 @@ export function childEnv(name: ServiceName, input: ChildEnvInput): NodeJS.Proces
         PRODUCTS_URL: urls.products.url,
       });
       break;
-    case 'router':
+    case 'router': {
       Object.assign(env, {
         AUTH_PUBLIC_KEYS: keys.AUTH_PUBLIC_KEYS,
         USERS_URL: urls.users.url,
         PRODUCTS_URL: urls.products.url,
         ORDERS_URL: urls.orders.url,
+        // Both clients' documents, so PERSISTED_DOCUMENTS_MODE=safelist runs the same marketplace.
+        PERSISTED_DOCUMENTS: CLIENT_MANIFESTS.join(','),
       });
+      const cors = gatewayCorsOrigins(input.base, input.storefront);
+      if (cors !== undefined) env.CORS_ORIGINS = cors;
       break;
+    }
   }
   return env;
 }
