@@ -248,7 +248,7 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'mutation ($t: String!) { refresh(refreshToken: $t) { accessToken } }', variables: { t: first.refreshToken } }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<{ errors?: { extensions?: { code?: string } }[] }>);
     expect(reused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     // Signed out elsewhere: the session ended, so the storefront asks to sign in again and comes back.
