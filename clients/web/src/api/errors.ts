@@ -65,7 +65,7 @@ export function describeError(error: unknown, context: DescribeContext = {}): st
     }
     case 'BAD_USER_INPUT':
       // The services word these for people ("password must be at least 10 characters").
-      return first?.message ? `${capitalise(first.message)}.`.replace(/\.\.$/, '.') : 'Please check what you entered.';
+      return first?.message ? `Please check what you entered: ${first.message.replace(/\.$/, '')}.` : 'Please check what you entered.';
     case 'SERVICE_UNAVAILABLE':
       return 'The marketplace is busy right now. Please try again in a few seconds.';
     default:
