@@ -1,8 +1,8 @@
 // Finds values-file keys without a comment, so every setting of the chart stays documented where it is set.
 import { isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
 
-// Free-form maps whose keys are the user's data (annotation names, env names, API objects), not settings.
-const FREE_FORM = new Set(['annotations', 'podAnnotations', 'podLabels', 'commonLabels', 'extraEnv', 'nodeSelector', 'affinity', 'behavior']);
+// Free-form maps whose keys are the user's data (annotation names, env names, API objects, file names), not settings.
+const FREE_FORM = new Set(['annotations', 'podAnnotations', 'podLabels', 'commonLabels', 'extraEnv', 'nodeSelector', 'affinity', 'behavior', 'manifests']);
 
 /** Dotted paths of the keys that have no comment line right above them. */
 export function undocumentedValues(text: string): string[] {

@@ -8,6 +8,17 @@ export const HELM = { name: 'helm', module: 'helm.sh/helm/v4/cmd/helm', version:
 
 export const CHART_DIR = fileURLToPath(new URL('../../charts/marketplace', import.meta.url));
 export const PRODUCTION_VALUES = `${CHART_DIR}/values-production.yaml`;
+export const STAGING_VALUES = `${CHART_DIR}/values-staging.yaml`;
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The clients whose persisted documents manifests the deploys mount into the router. */
+export const CLIENTS = ['mobile', 'web'] as const;
+/** A client's manifest as `npm run codegen` writes it. */
+export const clientManifest = (client: (typeof CLIENTS)[number]): string => `${REPO_ROOT}clients/${client}/src/__generated__/persisted-documents.json`;
+/** The --set-file pairs CD passes: each client's checked-in manifest as config.router.persistedDocuments.manifests.<client>.json. */
+export const CLIENT_MANIFESTS: Readonly<Record<string, string>> = Object.fromEntries(
+  CLIENTS.map((client) => [`config.router.persistedDocuments.manifests.${client}\\.json`, clientManifest(client)]),
+);
 
 /** The fields every rendered object has; the rest is read loosely by the checks. */
 export interface K8sObject {
@@ -29,6 +40,8 @@ export interface RenderOptions {
   valuesFiles?: readonly string[];
   /** --set pairs: numbers and booleans in them are typed, as on the command line. */
   set?: Record<string, string>;
+  /** --set-file pairs: key (dots in a map key escaped with a backslash) to the file whose content becomes the value. */
+  setFile?: Readonly<Record<string, string>>;
 }
 
 /** The helm binary, built once with `go install` into .cache/bin. */
@@ -50,6 +63,7 @@ export function valueArgs(options: RenderOptions): string[] {
   const args: string[] = [];
   for (const file of options.valuesFiles ?? []) args.push('--values', file);
   for (const [key, value] of Object.entries(options.set ?? {})) args.push('--set', `${key}=${value}`);
+  for (const [key, file] of Object.entries(options.setFile ?? {})) args.push('--set-file', `${key}=${file}`);
   return args;
 }
 

@@ -85,6 +85,24 @@ export function scriptOf(job: WorkflowJob): string {
   return (job.steps ?? []).map((step) => step.run ?? '').join('\n');
 }
 
+/**
+ * The `--set-file key=file` pairs of a script, as bash passes them to helm: single quotes taken literally,
+ * double quotes with their backslash escapes undone and $NAME / ${NAME} expanded from env.
+ */
+export function setFileArgs(script: string, env: Record<string, string | undefined> = {}): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  const word = /--set-file[ \t]+('([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+))/g;
+  for (const match of script.matchAll(word)) {
+    const [, , single, double, bare] = match;
+    const expand = (text: string) => text.replace(/\$\{?(\w+)\}?/g, (_all, name: string) => env[name] ?? '');
+    // In double quotes a backslash escapes only \ " $ and `; outside quotes, any character.
+    const value = single ?? (double !== undefined ? expand(double).replace(/\\([\\"$`])/g, '$1') : expand(bare ?? '').replace(/\\(.)/g, '$1'));
+    const at = value.indexOf('=');
+    pairs[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return pairs;
+}
+
 export interface ActionlintFinding {
   message: string;
   filepath: string;

@@ -5,8 +5,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CHART_DIR,
+  CLIENT_MANIFESTS,
+  CLIENTS,
   PRODUCTION_VALUES,
+  STAGING_VALUES,
   SUBGRAPHS,
+  clientManifest,
   helmBinary,
   quickStartMongodbUri,
   quickStartSecrets,
@@ -15,22 +19,27 @@ import {
   templateArgs,
   valueArgs,
   type K8sObject,
+  type RenderOptions,
 } from '../src/helm.ts';
 import { undocumentedValues } from '../src/helm-values.ts';
 import { validateObject } from '../src/k8s-validate.ts';
 
 const SERVICES = ['router', 'users', 'products', 'orders'] as const;
-const STAGING_VALUES = `${CHART_DIR}/values-staging.yaml`;
 const PAYMENT_SERVICE_URL = 'https://payments.example.internal';
-/**
- * The least --set the defaults need: the quick-start secrets, and a payment provider, which NODE_ENV=production
- * (the default) requires.
- */
-const quickStart = (seed?: string): Record<string, string> => ({
+/** The quick-start secrets and a payment provider, which NODE_ENV=production (the default) requires. */
+const secretsAndPayments = (seed?: string): Record<string, string> => ({
   ...quickStartSecrets(seed),
   'config.orders.paymentProvider': 'http',
   'config.orders.paymentServiceUrl': PAYMENT_SERVICE_URL,
 });
+/**
+ * The least --set the defaults need: the secrets and payment provider above, and, as no manifests are mounted,
+ * allow mode on purpose (NODE_ENV=production refuses to run any document otherwise).
+ */
+const quickStart = (seed?: string): Record<string, string> => ({ ...secretsAndPayments(seed), 'config.router.persistedDocuments.mode': 'allow' });
+/** The example values files as CD deploys them: with both clients' manifests. */
+const PRODUCTION: RenderOptions = { valuesFiles: [PRODUCTION_VALUES], setFile: CLIENT_MANIFESTS };
+const STAGING: RenderOptions = { valuesFiles: [STAGING_VALUES], setFile: CLIENT_MANIFESTS };
 /** The quick start with one connection string for every subgraph (secrets.mongodbUri.shared) instead of one each. */
 const sharedQuickStart = (): Record<string, string> => ({
   ...Object.fromEntries(Object.entries(quickStart()).filter(([key]) => !key.startsWith('secrets.mongodbUri.'))),
@@ -45,7 +54,7 @@ beforeAll(async () => {
   helm = await helmBinary();
   [renders.quickStart, renders.production] = await Promise.all([
     renderChart(helm, { set: quickStart() }),
-    renderChart(helm, { valuesFiles: [PRODUCTION_VALUES] }),
+    renderChart(helm, PRODUCTION),
   ]);
 });
 
@@ -102,8 +111,8 @@ describe('the checks themselves', () => {
 describe('helm lint --strict', () => {
   it.each([
     ['the default values with the quick-start secrets and a payment service', valueArgs({ set: quickStart() })],
-    ['values-production.yaml', valueArgs({ valuesFiles: [PRODUCTION_VALUES] })],
-    ['values-staging.yaml', valueArgs({ valuesFiles: [STAGING_VALUES] })],
+    ['values-production.yaml', valueArgs(PRODUCTION)],
+    ['values-staging.yaml', valueArgs(STAGING)],
     ['one shared MongoDB URI in development', valueArgs({ set: { ...sharedQuickStart(), 'config.nodeEnv': 'development' } })],
   ])('passes with %s', async (_label, args) => {
     const result = await runHelm(helm, ['lint', '--strict', CHART_DIR, ...args]);
@@ -122,7 +131,9 @@ describe.each(['quickStart', 'production'] as const)('helm template with the %s 
 
   it('renders every kind once per service', () => {
     for (const kind of ['Deployment', 'Service', 'ServiceAccount', 'ConfigMap', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy']) {
-      expect(ofKind(objects(), kind).map((o) => o.metadata.labels['app.kubernetes.io/component']).sort(), kind).toEqual([...SERVICES].sort());
+      // Production mounts the clients' manifests, from one ConfigMap of their own.
+      const extra = kind === 'ConfigMap' && which === 'production' ? ['persisted-documents'] : [];
+      expect(ofKind(objects(), kind).map((o) => o.metadata.labels['app.kubernetes.io/component']).sort(), kind).toEqual([...SERVICES, ...extra].sort());
     }
     const names = objects().map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(names).size).toBe(names.length);
@@ -221,7 +232,8 @@ describe.each(['quickStart', 'production'] as const)('helm template with the %s 
 
 describe('secrets', () => {
   it('fails with a clear message when neither an existing Secret nor a value is given', async () => {
-    const result = await runHelm(helm, templateArgs());
+    // With the trusted documents settled (no manifests, any document on purpose), the secrets are what is missing.
+    const result = await runHelm(helm, templateArgs({ set: { 'config.router.persistedDocuments.mode': 'allow' } }));
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/secrets\.[\w.]+ is required .*existingSecret.*value/);
   });
@@ -240,7 +252,7 @@ describe('one MongoDB credential per subgraph', () => {
   const uriSources = (objects: K8sObject[]) => Object.fromEntries(SUBGRAPHS.map((name) => [name, mountedSecrets(objects, name).MONGODB_URI]));
 
   it('gives each subgraph its own existing Secret in production and staging, mounted into that service only', async () => {
-    const staging = await renderChart(helm, { valuesFiles: [STAGING_VALUES] });
+    const staging = await renderChart(helm, STAGING);
     for (const objects of [renders.production, staging]) {
       expect(uriSources(objects)).toEqual({ users: 'marketplace-mongodb-users/uri', products: 'marketplace-mongodb-products/uri', orders: 'marketplace-mongodb-orders/uri' });
       expect(mountedSecrets(objects, 'router')).not.toHaveProperty('MONGODB_URI');
@@ -292,13 +304,13 @@ describe('one MongoDB credential per subgraph', () => {
     ],
     [
       "the production values' per-service Secrets replaced by a shared one",
-      { valuesFiles: [PRODUCTION_VALUES], set: { ...clearedProduction, 'secrets.mongodbUri.shared.existingSecret': 'marketplace-mongodb' } },
+      { ...PRODUCTION, set: { ...clearedProduction, 'secrets.mongodbUri.shared.existingSecret': 'marketplace-mongodb' } },
       /the users, products and orders services would connect to MongoDB with one credential \(secrets\.mongodbUri\.shared\)/,
       { users: 'marketplace-mongodb/mongodb-uri', products: 'marketplace-mongodb/mongodb-uri', orders: 'marketplace-mongodb/mongodb-uri' },
     ],
     [
       'two services naming the same Secret key',
-      { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.mongodbUri.orders.existingSecret': 'marketplace-mongodb-products' } },
+      { ...PRODUCTION, set: { 'secrets.mongodbUri.orders.existingSecret': 'marketplace-mongodb-products' } },
       /the products and orders services would connect to MongoDB with one credential \(secrets\.mongodbUri\.products and secrets\.mongodbUri\.orders name the same Secret key or hold the same value\)/,
       { users: 'marketplace-mongodb-users/uri', products: 'marketplace-mongodb-products/uri', orders: 'marketplace-mongodb-products/uri' },
     ],
@@ -328,7 +340,7 @@ describe('one MongoDB credential per subgraph', () => {
 
   it('names the missing entry of a subgraph that has neither its own nor a shared connection string', async () => {
     const set = Object.fromEntries(Object.entries(quickStart()).filter(([key]) => key !== 'secrets.mongodbUri.orders.value'));
-    for (const options of [{ set }, { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.mongodbUri.orders.existingSecret': '' } }]) {
+    for (const options of [{ set }, { ...PRODUCTION, set: { 'secrets.mongodbUri.orders.existingSecret': '' } }]) {
       const result = await runHelm(helm, templateArgs(options));
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(
@@ -339,7 +351,7 @@ describe('one MongoDB credential per subgraph', () => {
 
   it('refuses both an existing Secret and a value in one entry', async () => {
     for (const [entry, options] of [
-      ['products', { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.mongodbUri.products.value': quickStartMongodbUri('products') } }],
+      ['products', { ...PRODUCTION, set: { 'secrets.mongodbUri.products.value': quickStartMongodbUri('products') } }],
       ['shared', { set: { ...sharedQuickStart(), 'config.nodeEnv': 'development', 'secrets.mongodbUri.shared.existingSecret': 'marketplace-mongodb' } }],
     ] as const) {
       const result = await runHelm(helm, templateArgs(options));
@@ -349,7 +361,7 @@ describe('one MongoDB credential per subgraph', () => {
   });
 
   it('says where the former single connection string went', async () => {
-    const result = await runHelm(helm, templateArgs({ valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.mongodbUri.existingSecret': 'marketplace-mongodb', 'secrets.mongodbUri.key': 'uri' } }));
+    const result = await runHelm(helm, templateArgs({ ...PRODUCTION, set: { 'secrets.mongodbUri.existingSecret': 'marketplace-mongodb', 'secrets.mongodbUri.key': 'uri' } }));
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/secrets\.mongodbUri\.existingSecret, \.key and \.value are gone: .*secrets\.mongodbUri\.users, secrets\.mongodbUri\.products and secrets\.mongodbUri\.orders.*secrets\.mongodbUri\.shared/);
   });
@@ -357,7 +369,7 @@ describe('one MongoDB credential per subgraph', () => {
   it("rolls only the service whose connection string changed", async () => {
     const [value, secret] = await Promise.all([
       renderChart(helm, { set: { ...quickStart(), 'secrets.mongodbUri.products.value': quickStartMongodbUri('products', 'rotated') } }),
-      renderChart(helm, { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.mongodbUri.orders.key': 'uri-2' } }),
+      renderChart(helm, { ...PRODUCTION, set: { 'secrets.mongodbUri.orders.key': 'uri-2' } }),
     ]);
     for (const name of SERVICES) {
       expect(annotation(value, name, 'checksum/secret') !== annotation(renders.quickStart, name, 'checksum/secret'), name).toBe(name === 'products');
@@ -414,8 +426,9 @@ describe('limits, CORS and client addresses', () => {
   it('give the router its operation limits and rate limits, and leave CORS and proxies unset by default', () => {
     const router = envOf(renders.quickStart, 'router');
     expect(router).toMatchObject(ROUTER_LIMIT_DEFAULTS);
-    // Any document runs until the chart mounts the clients' manifests (the router's production default would refuse all).
+    // The quick start mounts no manifests and runs any document, as it says on purpose (trusted documents, below).
     expect(router).toMatchObject({ PERSISTED_DOCUMENTS_MODE: 'allow', PERSISTED_DOCUMENTS_REQUIRE_ID: 'false' });
+    expect(router).not.toHaveProperty('PERSISTED_DOCUMENTS');
     expect(router).not.toHaveProperty('CORS_ORIGINS');
     expect(router).not.toHaveProperty('TRUSTED_PROXIES');
     expect(Object.keys(router).filter((k) => k.startsWith('RATE_LIMIT_LOGIN') || k.startsWith('RATE_LIMIT_REGISTER'))).toEqual([]);
@@ -480,7 +493,7 @@ describe('limits, CORS and client addresses', () => {
     try {
       const file = path.join(dir, 'limits.yaml');
       await writeFile(file, 'config:\n  router:\n    operationLimits:\n      maxTokens: 1000000\n      maxCost: 2500000\n  users:\n    rateLimit:\n      loginFailuresPerIp: 1000000\n');
-      const objects = await renderChart(helm, { valuesFiles: [PRODUCTION_VALUES, file] });
+      const objects = await renderChart(helm, { ...PRODUCTION, valuesFiles: [PRODUCTION_VALUES, file] });
       expect(envOf(objects, 'router')).toMatchObject({ MAX_TOKENS: '1000000', MAX_COST: '2500000' });
       expect(envOf(objects, 'users')).toMatchObject({ RATE_LIMIT_LOGIN_FAILURES_PER_IP: '1000000' });
     } finally {
@@ -489,7 +502,7 @@ describe('limits, CORS and client addresses', () => {
   });
 
   it('set the storefront origins and the VPC as trusted proxies in production and staging', async () => {
-    const staging = await renderChart(helm, { valuesFiles: [STAGING_VALUES] });
+    const staging = await renderChart(helm, STAGING);
     expect(envOf(renders.production, 'router')).toMatchObject({
       ...ROUTER_LIMIT_DEFAULTS,
       CORS_ORIGINS: 'https://marketplace.example.com,https://www.marketplace.example.com',
@@ -518,7 +531,7 @@ describe('the rate-limit Redis URL', () => {
   it('mounts as RATE_LIMIT_REDIS_URL_FILE for the router and users only, from values or an existing Secret', async () => {
     const [fromValue, fromSecret] = await Promise.all([
       renderChart(helm, { set: { ...quickStart(), 'secrets.rateLimitRedisUrl.value': REDIS_URL } }),
-      renderChart(helm, { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.rateLimitRedisUrl.existingSecret': 'marketplace-redis', 'secrets.rateLimitRedisUrl.key': 'url' } }),
+      renderChart(helm, { ...PRODUCTION, set: { 'secrets.rateLimitRedisUrl.existingSecret': 'marketplace-redis', 'secrets.rateLimitRedisUrl.key': 'url' } }),
     ]);
     const created = ofKind(fromValue, 'Secret')[0];
     expect(Buffer.from(created.data.rateLimitRedisUrl, 'base64').toString()).toBe(REDIS_URL);
@@ -589,7 +602,7 @@ describe('stock holds, sweeps and payments', () => {
     ['approve-all', { 'config.orders.paymentProvider': 'approve-all' }, /config\.orders\.paymentProvider=approve-all is refused when config\.nodeEnv is production/],
     ['http without a URL', { 'config.orders.paymentServiceUrl': '' }, /config\.orders\.paymentServiceUrl is required with config\.orders\.paymentProvider=http/],
   ])('refuse to render for production with %s, as the orders service would refuse to start', async (_label, set, message) => {
-    for (const options of [{ set: { ...quickStart(), ...set } }, { valuesFiles: [PRODUCTION_VALUES], set }]) {
+    for (const options of [{ set: { ...quickStart(), ...set } }, { ...PRODUCTION, set }]) {
       const result = await runHelm(helm, templateArgs(options));
       expect(result.code, JSON.stringify(options)).not.toBe(0);
       expect(result.stderr).toMatch(message);
@@ -609,7 +622,7 @@ describe('stock holds, sweeps and payments', () => {
     for (const name of SERVICES) expect(mountedSecrets(renders.quickStart, name), name).not.toHaveProperty('PAYMENT_SERVICE_TOKEN');
     const [fromValue, fromSecret] = await Promise.all([
       renderChart(helm, { set: { ...quickStart(), 'secrets.paymentServiceToken.value': TOKEN } }),
-      renderChart(helm, { valuesFiles: [PRODUCTION_VALUES], set: { 'secrets.paymentServiceToken.existingSecret': 'psp-credentials', 'secrets.paymentServiceToken.key': 'bearer' } }),
+      renderChart(helm, { ...PRODUCTION, set: { 'secrets.paymentServiceToken.existingSecret': 'psp-credentials', 'secrets.paymentServiceToken.key': 'bearer' } }),
     ]);
     const created = ofKind(fromValue, 'Secret')[0];
     expect(Buffer.from(created.data.paymentServiceToken, 'base64').toString()).toBe(TOKEN);
@@ -637,6 +650,183 @@ describe('stock holds, sweeps and payments', () => {
     for (const which of ['quickStart', 'production'] as const) {
       for (const policy of ofKind(renders[which], 'NetworkPolicy')) expect(policy.spec.policyTypes, `${which} ${policy.metadata.name}`).toEqual(['Ingress']);
     }
+  });
+});
+
+describe('trusted documents', () => {
+  const DIR = '/etc/marketplace/persisted-documents';
+  const PATHS = CLIENTS.map((client) => `${DIR}/${client}.json`);
+  /** The defaults with both clients' manifests given by --set-file, and the mode left to the chart. */
+  const withManifests = (set: Record<string, string> = {}): RenderOptions => ({ set: { ...secretsAndPayments(), ...set }, setFile: CLIENT_MANIFESTS });
+  const documentsConfigMaps = (objects: K8sObject[]): any[] => ofKind(objects, 'ConfigMap').filter((c) => c.metadata.labels['app.kubernetes.io/component'] === 'persisted-documents');
+  const podSpec = (objects: K8sObject[], name: string): any => deploymentOf(objects, name).spec.template.spec;
+  /** The router's manifests volume, its mount, and the files the mount shows: undefined parts when it has none. */
+  const mounted = (objects: K8sObject[], name = 'router') => {
+    const spec = podSpec(objects, name);
+    const volume = spec.volumes.find((v: any) => v.name === 'persisted-documents');
+    const mount = spec.containers[0].volumeMounts.find((m: any) => m.name === 'persisted-documents');
+    return { volume, mount, files: volume?.configMap.items.map((i: any) => `${mount?.mountPath}/${i.path}`) };
+  };
+  const fail = async (options: RenderOptions, message: RegExp) => {
+    const result = await runHelm(helm, templateArgs(options));
+    expect(result.code, JSON.stringify(options)).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+  };
+
+  it('mounts both clients\' manifests from --set-file into the router, in safelist mode, from a ConfigMap holding them as given', async () => {
+    const objects = await renderChart(helm, withManifests());
+    const [configMap, ...others] = documentsConfigMaps(objects);
+    expect(others).toEqual([]);
+    expect(configMap.metadata.name).toBe('shop-persisted-documents');
+    expect(Object.keys(configMap.data).sort()).toEqual(['mobile.json', 'web.json']);
+    for (const client of CLIENTS) {
+      const file = await readFile(clientManifest(client), 'utf8');
+      expect(configMap.data[`${client}.json`], client).toBe(file);
+      const ids = Object.keys(JSON.parse(file));
+      expect(ids.length, client).toBeGreaterThan(0);
+      expect(Object.keys(JSON.parse(configMap.data[`${client}.json`])), client).toEqual(ids);
+    }
+    expect(envOf(objects, 'router')).toMatchObject({ PERSISTED_DOCUMENTS: PATHS.join(','), PERSISTED_DOCUMENTS_MODE: 'safelist', PERSISTED_DOCUMENTS_REQUIRE_ID: 'false' });
+    const { volume, mount, files } = mounted(objects);
+    expect(volume.configMap).toMatchObject({ name: 'shop-persisted-documents', items: CLIENTS.map((c) => ({ key: `${c}.json`, path: `${c}.json` })) });
+    expect(mount).toEqual({ name: 'persisted-documents', mountPath: DIR, readOnly: true });
+    expect(files).toEqual(envOf(objects, 'router').PERSISTED_DOCUMENTS!.split(','));
+    expect(annotation(objects, 'router', 'checksum/persisted-documents')).toMatch(/^[0-9a-f]{64}$/);
+    for (const name of SUBGRAPHS) {
+      expect(mounted(objects, name).volume, name).toBeUndefined();
+      expect(Object.keys(envOf(objects, name)).filter((k) => k.startsWith('PERSISTED_DOCUMENTS')), name).toEqual([]);
+      expect(annotation(objects, name, 'checksum/persisted-documents'), name).toBeUndefined();
+    }
+    for (const object of objects) await validateObject(object);
+  });
+
+  it('deploys production and staging in safelist mode with the manifests CD passes', async () => {
+    const staging = await renderChart(helm, STAGING);
+    for (const objects of [renders.production, staging]) {
+      expect(envOf(objects, 'router')).toMatchObject({ PERSISTED_DOCUMENTS: PATHS.join(','), PERSISTED_DOCUMENTS_MODE: 'safelist' });
+      expect(mounted(objects).files).toEqual(PATHS);
+      expect(Object.keys(documentsConfigMaps(objects)[0].data).sort()).toEqual(['mobile.json', 'web.json']);
+    }
+  });
+
+  it('rolls the router, and only the router, when a manifest changes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'marketplace-manifests-'));
+    try {
+      const file = path.join(dir, 'mobile.json');
+      const manifest = JSON.parse(await readFile(clientManifest('mobile'), 'utf8'));
+      await writeFile(file, JSON.stringify({ ...manifest, 'sha256:0000000000000000000000000000000000000000000000000000000000000000': 'query Next { __typename }' }, null, 2));
+      const [base, same, changed] = await Promise.all([
+        renderChart(helm, withManifests()),
+        renderChart(helm, withManifests()),
+        renderChart(helm, { ...withManifests(), setFile: { ...CLIENT_MANIFESTS, 'config.router.persistedDocuments.manifests.mobile\\.json': file } }),
+      ]);
+      expect(documentsConfigMaps(changed)[0].data['mobile.json']).toContain('query Next');
+      expect(annotation(same, 'router', 'checksum/persisted-documents')).toBe(annotation(base, 'router', 'checksum/persisted-documents'));
+      expect(annotation(changed, 'router', 'checksum/persisted-documents')).not.toBe(annotation(base, 'router', 'checksum/persisted-documents'));
+      for (const name of SERVICES) {
+        // Same files, same paths: the ConfigMap of variables is unchanged, the manifests' checksum rolls the router.
+        expect(annotation(changed, name, 'checksum/config'), name).toBe(annotation(base, name, 'checksum/config'));
+        expect(annotation(changed, name, 'checksum/secret'), name).toBe(annotation(base, name, 'checksum/secret'));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('mounts the listed keys of an existing ConfigMap instead, and creates none', async () => {
+    const existing = { 'config.router.persistedDocuments.existingConfigMap': 'marketplace-persisted-documents', 'config.router.persistedDocuments.files': '{mobile.json,web.json}' };
+    const [objects, requireId, renamed] = await Promise.all([
+      renderChart(helm, { set: { ...secretsAndPayments(), ...existing } }),
+      renderChart(helm, { set: { ...secretsAndPayments(), ...existing, 'config.router.persistedDocuments.requireId': 'true' } }),
+      renderChart(helm, { set: { ...secretsAndPayments(), ...existing, 'config.router.persistedDocuments.existingConfigMap': 'marketplace-persisted-documents-2' } }),
+    ]);
+    expect(documentsConfigMaps(objects)).toEqual([]);
+    expect(envOf(objects, 'router')).toMatchObject({ PERSISTED_DOCUMENTS: PATHS.join(','), PERSISTED_DOCUMENTS_MODE: 'safelist', PERSISTED_DOCUMENTS_REQUIRE_ID: 'false' });
+    const { volume, files } = mounted(objects);
+    expect(volume.configMap).toMatchObject({ name: 'marketplace-persisted-documents', items: [{ key: 'mobile.json', path: 'mobile.json' }, { key: 'web.json', path: 'web.json' }] });
+    expect(files).toEqual(PATHS);
+    expect(envOf(requireId, 'router')).toMatchObject({ PERSISTED_DOCUMENTS_MODE: 'safelist', PERSISTED_DOCUMENTS_REQUIRE_ID: 'true' });
+    // Helm cannot see inside it: another ConfigMap rolls the router, a change of its content needs a restart.
+    expect(mounted(renamed).volume.configMap.name).toBe('marketplace-persisted-documents-2');
+    expect(annotation(renamed, 'router', 'checksum/persisted-documents')).not.toBe(annotation(objects, 'router', 'checksum/persisted-documents'));
+    for (const object of objects) await validateObject(object);
+  });
+
+  it('keeps allow without manifests: in development by default, in production when set on purpose', async () => {
+    const [development, explicitAllow] = await Promise.all([
+      renderChart(helm, { set: { ...quickStartSecrets(), 'config.nodeEnv': 'development' } }),
+      renderChart(helm, withManifests({ 'config.router.persistedDocuments.mode': 'allow' })),
+    ]);
+    for (const objects of [development, renders.quickStart]) {
+      expect(envOf(objects, 'router')).toMatchObject({ PERSISTED_DOCUMENTS_MODE: 'allow', PERSISTED_DOCUMENTS_REQUIRE_ID: 'false' });
+      expect(envOf(objects, 'router')).not.toHaveProperty('PERSISTED_DOCUMENTS');
+      expect(documentsConfigMaps(objects)).toEqual([]);
+      expect(mounted(objects).volume).toBeUndefined();
+      expect(annotation(objects, 'router', 'checksum/persisted-documents')).toBeUndefined();
+    }
+    // allow with manifests: their documents run by id, any other document too.
+    expect(envOf(explicitAllow, 'router')).toMatchObject({ PERSISTED_DOCUMENTS: PATHS.join(','), PERSISTED_DOCUMENTS_MODE: 'allow' });
+  });
+
+  it("reads a manifest as the router does: Apollo's persisted query list too, and refuses one it would not start with", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'marketplace-manifests-'));
+    try {
+      const write = async (name: string, content: unknown) => {
+        const file = path.join(dir, name);
+        await writeFile(file, JSON.stringify(content));
+        return file;
+      };
+      const apollo = await write('apollo.json', {
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id: 'a'.repeat(64), name: 'Categories', type: 'query', body: 'query Categories { categories { id } }' }],
+      });
+      const objects = await renderChart(helm, { set: secretsAndPayments(), setFile: { 'config.router.persistedDocuments.manifests.ios\\.json': apollo } });
+      expect(envOf(objects, 'router')).toMatchObject({ PERSISTED_DOCUMENTS: `${DIR}/ios.json`, PERSISTED_DOCUMENTS_MODE: 'safelist' });
+      for (const [content, message] of [
+        [{}, /config\.router\.persistedDocuments\.manifests hold no document at all/],
+        [{ format: 'apollo-persisted-query-manifest', version: 1 }, /manifests\.ios\.json is not a persisted documents manifest: it has no operations list/],
+        [{ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'a' }] }, /manifests\.ios\.json is not a persisted documents manifest: it has an operation without an id or body/],
+        [{ 'sha256:abc': 1 }, /manifests\.ios\.json is not a persisted documents manifest: it maps sha256:abc to something that is not a document/],
+      ] as const) {
+        await fail({ set: secretsAndPayments(), setFile: { 'config.router.persistedDocuments.manifests.ios\\.json': await write('bad.json', content) } }, message);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [
+      'safelist without manifests',
+      { set: { ...secretsAndPayments(), 'config.router.persistedDocuments.mode': 'safelist' } },
+      /config\.router\.persistedDocuments\.mode=safelist needs the clients' manifests, and none are mounted .*--set-file config\.router\.persistedDocuments\.manifests\.mobile\\\.json=clients\/mobile\/src\/__generated__\/persisted-documents\.json/,
+    ],
+    ['values-production.yaml deployed without the manifests', { valuesFiles: [PRODUCTION_VALUES] }, /config\.router\.persistedDocuments\.mode=safelist needs the clients' manifests, and none are mounted/],
+    [
+      'production without manifests and no mode chosen',
+      { set: secretsAndPayments() },
+      /config\.router\.persistedDocuments: no manifests are mounted while config\.nodeEnv is production.*to run any document on purpose, set config\.router\.persistedDocuments\.mode=allow/,
+    ],
+    [
+      'both manifests and existingConfigMap',
+      withManifests({ 'config.router.persistedDocuments.existingConfigMap': 'marketplace-persisted-documents', 'config.router.persistedDocuments.files': '{mobile.json}' }),
+      /config\.router\.persistedDocuments: set either manifests or existingConfigMap, not both/,
+    ],
+    [
+      'existingConfigMap without files',
+      { set: { ...secretsAndPayments(), 'config.router.persistedDocuments.existingConfigMap': 'marketplace-persisted-documents' } },
+      /config\.router\.persistedDocuments\.files must list the keys of ConfigMap "marketplace-persisted-documents" to mount/,
+    ],
+    ['files without existingConfigMap', { set: { ...secretsAndPayments(), 'config.router.persistedDocuments.files': '{mobile.json}' } }, /config\.router\.persistedDocuments\.files names keys of existingConfigMap, which is empty/],
+    ['requireId in allow mode', { set: { ...quickStart(), 'config.router.persistedDocuments.requireId': 'true' } }, /config\.router\.persistedDocuments\.requireId=true applies in safelist mode only/],
+    [
+      'a manifest that is not one',
+      { set: secretsAndPayments(), setFile: { 'config.router.persistedDocuments.manifests.mobile\\.json': `${CHART_DIR}/Chart.yaml` } },
+      /config\.router\.persistedDocuments\.manifests\.mobile\.json is not a persisted documents manifest: it is not a JSON object/,
+    ],
+  ])('refuses to render with %s, naming the values', async (_label, options, message) => {
+    await fail(options, message);
   });
 });
 
@@ -713,6 +903,12 @@ describe('values.schema.json', () => {
     ['secrets.mongodbUri.shared.value=mongo.example.internal:27017', /mongodbUri\/shared.*does not match/],
     ['secrets.mongodbUri.allowShared=yes', /allowShared.*want boolean/],
     ['secrets.mongodbUri.inventory.value=mongodb://inventory@mongo.example.internal', /additional properties 'inventory'/],
+    ['config.router.persistedDocuments.mode=strict', /persistedDocuments\/mode.*must be one of/],
+    ['config.router.persistedDocuments.requireId=yes', /requireId.*want boolean/],
+    ['config.router.persistedDocuments.existingConfigMap=Persisted_Documents', /existingConfigMap.*does not match/],
+    ['config.router.persistedDocuments.files={../mobile.json}', /persistedDocuments\/files\/0.*does not match/],
+    ['config.router.persistedDocuments.manifests.mobile/json=x', /invalid propertyName 'mobile\/json'/],
+    ['config.router.persistedDocuments.manifests.mobile\\.json=', /persistedDocuments\/manifests\/mobile\.json.*(minLength|length must be)/],
   ])('refuses %s', async (pair, message) => {
     const [key, value] = pair.split('=') as [string, string];
     const result = await runHelm(helm, templateArgs({ set: { ...quickStart(), [key]: value } }));

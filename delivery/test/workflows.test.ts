@@ -1,7 +1,9 @@
 // The GitHub Actions workflows: actionlint finds nothing, and CI and CD keep the guarantees they promise.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureGoTool } from '@marketplace/testing';
+import { CLIENT_MANIFESTS } from '../src/helm.ts';
 import {
   ACTIONLINT,
   actionlintFindings,
@@ -9,7 +11,9 @@ import {
   environmentOf,
   formatFinding,
   readWorkflow,
+  repositoryRoot,
   scriptOf,
+  setFileArgs,
   stepsUsing,
   workflowFiles,
   workflowsDir,
@@ -33,6 +37,15 @@ function jobsUsing(workflow: Workflow, action: string): [string, WorkflowJob][] 
 function deployJobs(cd: Workflow): [string, WorkflowJob][] {
   return Object.entries(cd.jobs).filter(([, job]) => /helm upgrade/.test(scriptOf(job)));
 }
+
+/** A job's --set-file pairs, with the workflow's, the job's and its steps' env expanded, as the runner would. */
+function setFilesOf(workflow: Workflow, job: WorkflowJob): Record<string, string> {
+  const env = Object.assign({}, workflow.env, job.env, ...(job.steps ?? []).map((step) => step.env ?? {}));
+  return setFileArgs(scriptOf(job), env);
+}
+
+/** The clients' manifests as the chart tests pass them (CLIENT_MANIFESTS), relative to the repository root. */
+const CLIENT_MANIFEST_FILES = Object.fromEntries(Object.entries(CLIENT_MANIFESTS).map(([key, file]) => [key, path.relative(repositoryRoot, file)]));
 
 describe('actionlint', () => {
   let binary: string;
@@ -129,6 +142,11 @@ describe('ci.yml', () => {
     expect(scriptOf(lint ?? {})).toContain('actionlint@v1.7.12');
   });
 
+  it('renders the chart with the clients\' manifests CD deploys, so the router renders in safelist mode', () => {
+    const [[, helm] = ['', {} as WorkflowJob]] = jobsUsing(ci, 'azure/setup-helm');
+    expect(setFilesOf(ci, helm)).toEqual(CLIENT_MANIFEST_FILES);
+  });
+
   it('has one gate job that needs every other job and fails when any did not succeed', () => {
     const gate = Object.values(ci.jobs).find((job) => job.name === 'CI passed');
     expect(gate?.if).toBe('always()');
@@ -213,6 +231,24 @@ describe('cd.yml', () => {
     expect(check?.step.run).toMatch(/check_name=CI%20passed/);
     const images = jobsUsing(cd, 'docker/build-push-action')[0]?.[1];
     expect([images?.needs].flat()).toContain(check?.jobId);
+  });
+
+  it("passes both clients' manifests of the commit to every deploy, as the chart tests render them (safelist)", () => {
+    expect(Object.keys(CLIENT_MANIFEST_FILES).sort()).toEqual(['config.router.persistedDocuments.manifests.mobile\\.json', 'config.router.persistedDocuments.manifests.web\\.json']);
+    for (const file of Object.values(CLIENT_MANIFEST_FILES)) expect(existsSync(path.join(repositoryRoot, file)), file).toBe(true);
+    for (const [id, job] of deployJobs(cd)) {
+      expect(setFilesOf(cd, job), id).toEqual(CLIENT_MANIFEST_FILES);
+      expect(stepsUsing(job, 'actions/checkout').length, `${id} reads the manifests from its checkout`).toBe(1);
+    }
+  });
+
+  it("smoke-tests each deploy with a listed document's id, the only kind of request a safelist runs", () => {
+    for (const [id, job] of deployJobs(cd)) {
+      const smoke = (job.steps ?? []).find((step) => step.name === 'Smoke test');
+      expect(smoke?.run, id).toMatch(/documentId/);
+      expect(smoke?.run, id).toMatch(/\$WEB_MANIFEST/);
+      expect(smoke?.run, `${id} sends no document text`).not.toMatch(/"query"/);
+    }
   });
 
   it('never cancels a deploy in progress', () => {

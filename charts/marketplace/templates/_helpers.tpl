@@ -234,6 +234,98 @@ to 365 days, so an install that would only crash-loop its pods is refused here. 
 {{- end -}}
 {{- end -}}
 
+{{/* Where the router finds the mounted manifests, and the ConfigMap the chart makes from config.router.persistedDocuments.manifests. */}}
+{{- define "marketplace.persistedDocumentsDir" -}}
+/etc/marketplace/persisted-documents
+{{- end -}}
+
+{{- define "marketplace.persistedDocumentsConfigMapName" -}}
+{{- printf "%s-persisted-documents" (include "marketplace.fullname" .) -}}
+{{- end -}}
+
+{{/*
+The router's trusted documents, worked out once from config.router.persistedDocuments and the router's own
+start-up checks: {mode, requireId, configMap, keys, paths, fingerprint}. configMap is the ConfigMap mounted
+(the chart's own from manifests, or existingConfigMap), keys the files mounted from it, paths the files
+PERSISTED_DOCUMENTS lists, fingerprint what feeds checksum/persisted-documents (each manifest's hash, or the
+reference to an existing ConfigMap). Fails, naming the values, when the settings would not start the router
+or contradict each other; an empty mode becomes safelist with manifests and allow without (in production,
+allow only when set on purpose). Takes the root context.
+*/}}
+{{- define "marketplace.persistedDocuments" -}}
+{{- $pd := .Values.config.router.persistedDocuments -}}
+{{- $setFile := "--set-file config.router.persistedDocuments.manifests.mobile\\.json=clients/mobile/src/__generated__/persisted-documents.json" -}}
+{{- $configMap := "" -}}
+{{- $keys := list -}}
+{{- $fingerprints := list -}}
+{{- $documents := 0 -}}
+{{- if and $pd.manifests $pd.existingConfigMap -}}
+{{- fail "config.router.persistedDocuments: set either manifests or existingConfigMap, not both (the manifests of one release come from one place)" -}}
+{{- else if $pd.manifests -}}
+{{- if $pd.files -}}
+{{- fail "config.router.persistedDocuments.files lists the keys of existingConfigMap; with manifests each file is named by its key in manifests: leave files empty" -}}
+{{- end -}}
+{{- $configMap = include "marketplace.persistedDocumentsConfigMapName" . -}}
+{{- range $name, $content := $pd.manifests -}}
+{{- $keys = append $keys $name -}}
+{{- $fingerprints = append $fingerprints (printf "%s=value:%s" $name (sha256sum $content)) -}}
+{{- /* The router's own reading of a manifest (Apollo's persisted query list, or an id-to-document map). */ -}}
+{{- $manifest := fromJson $content -}}
+{{- $bad := printf "config.router.persistedDocuments.manifests.%s is not a persisted documents manifest" $name -}}
+{{- if and (hasKey $manifest "Error") (eq (len $manifest) 1) -}}
+{{- fail (printf "%s: it is not a JSON object (%s); pass the file codegen writes, e.g. %s" $bad (get $manifest "Error") $setFile) -}}
+{{- else if eq (get $manifest "format" | toString) "apollo-persisted-query-manifest" -}}
+{{- if not (kindIs "slice" $manifest.operations) -}}
+{{- fail (printf "%s: it has no operations list" $bad) -}}
+{{- end -}}
+{{- range $operation := $manifest.operations -}}
+{{- if not (and (kindIs "map" $operation) (kindIs "string" $operation.id) (kindIs "string" $operation.body)) -}}
+{{- fail (printf "%s: it has an operation without an id or body" $bad) -}}
+{{- end -}}
+{{- end -}}
+{{- $documents = add $documents (len $manifest.operations) -}}
+{{- else -}}
+{{- range $id, $body := $manifest -}}
+{{- if not (kindIs "string" $body) -}}
+{{- fail (printf "%s: it maps %s to something that is not a document" $bad $id) -}}
+{{- end -}}
+{{- end -}}
+{{- $documents = add $documents (len $manifest) -}}
+{{- end -}}
+{{- end -}}
+{{- else if $pd.existingConfigMap -}}
+{{- if not $pd.files -}}
+{{- fail (printf "config.router.persistedDocuments.files must list the keys of ConfigMap %q to mount, e.g. {mobile.json,web.json}: the chart cannot see inside a ConfigMap it does not create" $pd.existingConfigMap) -}}
+{{- end -}}
+{{- $configMap = $pd.existingConfigMap -}}
+{{- $keys = $pd.files -}}
+{{- $fingerprints = list (printf "configmap:%s/%s" $pd.existingConfigMap (join "," $pd.files)) -}}
+{{- else if $pd.files -}}
+{{- fail "config.router.persistedDocuments.files names keys of existingConfigMap, which is empty: set existingConfigMap to the ConfigMap holding them, or give the manifests themselves in manifests" -}}
+{{- end -}}
+{{- $mode := $pd.mode -}}
+{{- if not $keys -}}
+{{- if eq $mode "safelist" -}}
+{{- fail (printf "config.router.persistedDocuments.mode=safelist needs the clients' manifests, and none are mounted (the router refuses to start in safelist mode without PERSISTED_DOCUMENTS): pass each with %s (and web's likewise), as CD does, or name a ConfigMap holding them with config.router.persistedDocuments.existingConfigMap and files" $setFile) -}}
+{{- else if and (not $mode) (eq .Values.config.nodeEnv "production") -}}
+{{- fail (printf "config.router.persistedDocuments: no manifests are mounted while config.nodeEnv is production, so the router would run any document a client sends: mount the clients' manifests, which turns on safelist (%s, and web's likewise, as CD does; or existingConfigMap and files), or, to run any document on purpose, set config.router.persistedDocuments.mode=allow" $setFile) -}}
+{{- end -}}
+{{- $mode = $mode | default "allow" -}}
+{{- else if and $pd.manifests (eq $documents 0) (ne $mode "allow") -}}
+{{- fail "config.router.persistedDocuments.manifests hold no document at all: in safelist mode the router would refuse to start; pass the manifests codegen writes" -}}
+{{- end -}}
+{{- $mode = $mode | default "safelist" -}}
+{{- if and $pd.requireId (ne $mode "safelist") -}}
+{{- fail "config.router.persistedDocuments.requireId=true applies in safelist mode only, and the mode is allow: any document runs there, ids or not; mount the manifests (safelist) or set requireId=false" -}}
+{{- end -}}
+{{- $dir := include "marketplace.persistedDocumentsDir" . -}}
+{{- $paths := list -}}
+{{- range $keys -}}
+{{- $paths = append $paths (printf "%s/%s" $dir .) -}}
+{{- end -}}
+{{- dict "mode" $mode "requireId" $pd.requireId "configMap" $configMap "keys" $keys "paths" $paths "fingerprint" (join "\n" $fingerprints) | toJson -}}
+{{- end -}}
+
 {{/* One service's plain configuration: its ConfigMap's data, also hashed into checksum/config. */}}
 {{- define "marketplace.configData" -}}
 {{- $root := .root -}}
@@ -268,11 +360,12 @@ to 365 days, so an install that would only crash-loop its pods is refused here. 
 {{- range $key, $value := $limits -}}
 {{- $_ := set $data $key ($value | int64 | toString) -}}
 {{- end -}}
-{{- if eq $router.persistedDocuments.mode "safelist" -}}
-{{- fail "config.router.persistedDocuments.mode=safelist needs the clients' manifests, which this chart does not mount yet: use allow" -}}
+{{- $documents := include "marketplace.persistedDocuments" $root | fromJson -}}
+{{- with $documents.paths -}}
+{{- $_ := set $data "PERSISTED_DOCUMENTS" (join "," .) -}}
 {{- end -}}
-{{- $_ := set $data "PERSISTED_DOCUMENTS_MODE" $router.persistedDocuments.mode -}}
-{{- $_ := set $data "PERSISTED_DOCUMENTS_REQUIRE_ID" (ternary "true" "false" $router.persistedDocuments.requireId) -}}
+{{- $_ := set $data "PERSISTED_DOCUMENTS_MODE" $documents.mode -}}
+{{- $_ := set $data "PERSISTED_DOCUMENTS_REQUIRE_ID" (ternary "true" "false" $documents.requireId) -}}
 {{- with $router.cors.origins -}}
 {{- $_ := set $data "CORS_ORIGINS" (join "," .) -}}
 {{- end -}}
