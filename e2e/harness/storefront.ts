@@ -56,6 +56,8 @@ async function reservePort(): Promise<{ port: number; release(): Promise<void> }
 }
 
 export async function startStorefrontStack(options: StorefrontStackOptions = {}): Promise<StorefrontStack> {
+  const buildError = inject('storefrontBuildError');
+  if ((options.mode ?? 'built') === 'built' && buildError) throw new Error(`the e2e global setup could not build the storefront, so it is not served stale:\n${buildError}`);
   const reserved = await reservePort();
   const storefrontUrl = `http://127.0.0.1:${reserved.port}`;
   const documents = readManifests([CLIENT_MANIFESTS.web, CLIENT_MANIFESTS.mobile]);
