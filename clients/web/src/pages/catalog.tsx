@@ -45,7 +45,7 @@ export function ProductCard({ product }: { product: ProductCardFragment }) {
         </Link>
       </Card.Section>
       <Stack gap={4} mt="sm">
-        <Text fw={600} component={Link} to={`/products/${product.id}`} lineClamp={2}>
+        <Text fw={600} component={Link} to={`/products/${product.id}`} lineClamp={2} c="inherit" td="none">
           {product.title}
         </Text>
         <Text size="sm" c="dimmed">
