@@ -31,7 +31,8 @@ interface Rule {
 const RULES: Readonly<Record<OrderAction, Rule>> = {
   pay: { from: ['PENDING'], to: 'PAID', mutation: 'payOrder', mayTake: (p) => p.isBuyer, actors: 'the buyer' },
   ship: {
-    from: ['PAID'],
+    // Partly shipped by its sellers: shipping the order sends what is left.
+    from: ['PAID', 'PARTIALLY_SHIPPED'],
     to: 'SHIPPED',
     mutation: 'shipOrder',
     mayTake: (p) => p.sellsEveryItem || p.isAdmin,

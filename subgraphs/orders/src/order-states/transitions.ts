@@ -4,12 +4,24 @@ import { insertNextVersion, settleCopy } from '@marketplace/service-kit';
 import type { Stores } from '../stores/index.ts';
 import { eventId, placementEvent, type OrderEventDocument, type OrderEventLog } from '../stores/order-events.ts';
 import type { OrderDocument, OrdersStore, OrderStatus } from '../stores/orders.ts';
+import { fulfillmentStates, snapshotAt } from '../fulfillment-records.ts';
+import { afterOrderAction, decideFulfillment, deriveOrderStatus, withFulfillment, type FulfillmentAction, type FulfillmentDecision, type FulfillmentParty, type OrderSnapshot } from './fulfillments.ts';
 import { decide, type Decision, type OrderAction, type OrderParty } from './state-machine.ts';
 
 export class TransitionRefusedError extends Error {
   override name = 'TransitionRefusedError';
   readonly decision: Exclude<Decision, { ok: true }>;
   constructor(decision: Exclude<Decision, { ok: true }>) {
+    super(decision.message);
+    this.decision = decision;
+  }
+}
+
+/** A fulfilment's step refused: by who asks, the fulfilment's status, or an unpaid order. */
+export class FulfillmentRefusedError extends Error {
+  override name = 'FulfillmentRefusedError';
+  readonly decision: Exclude<FulfillmentDecision, { ok: true }>;
+  constructor(decision: Exclude<FulfillmentDecision, { ok: true }>) {
     super(decision.message);
     this.decision = decision;
   }
@@ -64,9 +76,42 @@ export class OrderTransitions {
       maxAttempts: MAX_ATTEMPTS,
       contended: () => new Error(`order ${order._id.toHexString()} is changing too often; try again`),
     });
-    await this.#orders.copyStatus(order._id, copyOf(event));
+    return this.#recorded(order, latest, event);
+  }
+
+  /**
+   * A seller's (or an ADMIN's) step on one fulfilment, through the same log as the order's own
+   * steps: of two changes to one order made from the same state only one gets in, so a seller
+   * shipping while the buyer cancels, or two sellers shipping at once, end in one state.
+   */
+  async applyToFulfillment(
+    order: OrderDocument,
+    fulfillmentId: string,
+    action: FulfillmentAction,
+    party: FulfillmentParty,
+    details: TransitionDetails,
+  ): Promise<TransitionResult> {
+    const { entry: event, state: latest } = await insertNextVersion({
+      read: () => this.current(order),
+      next: (latest: OrderEventDocument) => fulfillmentEventAfter(order, latest, fulfillmentId, action, party, details),
+      insert: (event) => this.#events.append(event),
+      maxAttempts: MAX_ATTEMPTS,
+      contended: () => new Error(`order ${order._id.toHexString()} is changing too often; try again`),
+    });
+    return this.#recorded(order, latest, event);
+  }
+
+  /** The order's state as of its latest event. */
+  async snapshot(order: OrderDocument): Promise<{ event: OrderEventDocument; snapshot: OrderSnapshot }> {
+    const event = await this.current(order);
+    return { event, snapshot: snapshotAt(order, event) };
+  }
+
+  async #recorded(order: OrderDocument, latest: OrderEventDocument, event: OrderEventDocument): Promise<TransitionResult> {
+    const copy = copyOf(order, event);
+    await this.#orders.copyStatus(order._id, copy);
     await this.settle(order._id);
-    const updated = { ...order, status: event.status, statusSequence: event.sequence, trackingNumber: event.trackingNumber, updatedAt: event.at };
+    const updated = { ...order, status: event.status, statusSequence: event.sequence, trackingNumber: event.trackingNumber, fulfillmentStates: copy.fulfillmentStates, updatedAt: event.at };
     return { order: updated, from: latest.status, event };
   }
 
@@ -78,7 +123,10 @@ export class OrderTransitions {
         return latest && order ? { latest, copied: order.statusSequence } : null;
       },
       version: (event) => event.sequence,
-      write: (event) => this.#orders.copyStatus(orderId, copyOf(event)),
+      write: async (event) => {
+        const order = await this.#orders.findById(orderId);
+        if (order) await this.#orders.copyStatus(orderId, copyOf(order, event));
+      },
     });
   }
 }
@@ -87,16 +135,42 @@ export class OrderTransitions {
 function eventAfter(order: OrderDocument, latest: OrderEventDocument, action: OrderAction, party: OrderParty, details: TransitionDetails): OrderEventDocument {
   const decision = decide(action, latest.status, party);
   if (!decision.ok) throw new TransitionRefusedError(decision);
+  const snapshot = afterOrderAction(snapshotAt(order, latest), action, details.trackingNumber ?? null);
+  return nextEvent(order, latest, snapshot, details);
+}
+
+/** The event of one fulfilment's step after `latest`; throws FulfillmentRefusedError when it is not allowed. */
+function fulfillmentEventAfter(
+  order: OrderDocument,
+  latest: OrderEventDocument,
+  fulfillmentId: string,
+  action: FulfillmentAction,
+  party: FulfillmentParty,
+  details: TransitionDetails,
+): OrderEventDocument {
+  const before = snapshotAt(order, latest);
+  const current = before.fulfillments[fulfillmentId];
+  if (!current) throw new Error(`order ${order._id.toHexString()} has no fulfilment ${fulfillmentId}`);
+  const decision = decideFulfillment(action, current.status, party, before.paid);
+  if (!decision.ok) throw new FulfillmentRefusedError(decision);
+  const trackingNumber = action === 'ship' ? (details.trackingNumber ?? null) : current.trackingNumber;
+  const snapshot = withFulfillment(before, fulfillmentId, { status: decision.to, trackingNumber });
+  return { ...nextEvent(order, latest, snapshot, details), fulfillmentId };
+}
+
+function nextEvent(order: OrderDocument, latest: OrderEventDocument, snapshot: OrderSnapshot, details: TransitionDetails): OrderEventDocument {
   const sequence = latest.sequence + 1;
   return {
     _id: eventId(order._id, sequence),
     orderId: order._id,
     sequence,
-    status: decision.to,
+    status: deriveOrderStatus(snapshot),
     at: new Date(),
     actorId: details.actorId,
     note: details.note ?? null,
     trackingNumber: details.trackingNumber ?? latest.trackingNumber,
+    paid: snapshot.paid,
+    fulfillments: { ...snapshot.fulfillments },
     ...(details.paymentId ? { paymentId: details.paymentId } : {}),
   };
 }
@@ -106,9 +180,10 @@ export function refusedFrom(error: unknown, status: OrderStatus): boolean {
   return error instanceof TransitionRefusedError && error.decision.refusal === 'status' && error.decision.from === status;
 }
 
-const copyOf = (event: OrderEventDocument) => ({
+const copyOf = (order: OrderDocument, event: OrderEventDocument) => ({
   sequence: event.sequence,
   status: event.status,
   trackingNumber: event.trackingNumber,
+  fulfillmentStates: fulfillmentStates(order, snapshotAt(order, event)),
   at: event.at,
 });

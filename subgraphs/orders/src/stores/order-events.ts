@@ -21,6 +21,12 @@ export interface OrderEventDocument {
   trackingNumber: string | null;
   /** The payment recorded by a PAID event. */
   paymentId?: string;
+  /** Whether the order has been paid as of this event, carried forward (missing on events from before fulfilments). */
+  paid?: boolean;
+  /** Each fulfilment's state as of this event, by fulfilment id (missing on events from before fulfilments). */
+  fulfillments?: Record<string, { status: 'PENDING' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED'; trackingNumber: string | null }>;
+  /** The fulfilment this event changed, for a seller's own step; unset for a whole-order step. */
+  fulfillmentId?: string;
 }
 
 export const eventId = (orderId: ObjectId, sequence: number) => `${orderId.toHexString()}:${sequence}`;
@@ -35,6 +41,8 @@ export function placementEvent(order: OrderDocument): OrderEventDocument {
     actorId: order.buyerId,
     note: null,
     trackingNumber: null,
+    paid: false,
+    fulfillments: {},
   };
 }
 

@@ -2,7 +2,7 @@
 import type { Collection, Db, Filter, ObjectId } from 'mongodb';
 import { afterCursorFilter, ensureIndexes, idsFilter, NEWEST_FIRST, type Money, type PageArgs } from '@marketplace/service-kit';
 
-export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+export type OrderStatus = 'PENDING' | 'PAID' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
 /** A line as it was when the order was placed. */
 export interface OrderItemDocument {
@@ -25,6 +25,11 @@ export interface OrderDocument {
   /** The sequence number of the event `status` was copied from (0: as placed). */
   statusSequence: number;
   trackingNumber: string | null;
+  /**
+   * A copy of each fulfilment's status as of `statusSequence`, as `<sellerId>:<status>`, for the
+   * sellers' work queues; unset on orders whose status has not changed since fulfilments existed.
+   */
+  fulfillmentStates?: string[];
   /** When the products service confirmed the order's reservation; null until then (the sweep confirms or expires it). */
   stockConfirmedAt?: Date | null;
   /** When the reservation of a cancelled order was given back; unset until that has succeeded. */
@@ -40,6 +45,7 @@ export interface StatusCopy {
   sequence: number;
   status: OrderStatus;
   trackingNumber: string | null;
+  fulfillmentStates: string[];
   at: Date;
 }
 
@@ -94,7 +100,9 @@ export class OrdersStore {
   async copyStatus(id: ObjectId, copy: StatusCopy): Promise<void> {
     await this.#orders.updateOne(
       { _id: id, statusSequence: { $lt: copy.sequence } },
-      { $set: { status: copy.status, statusSequence: copy.sequence, trackingNumber: copy.trackingNumber, updatedAt: copy.at } },
+      {
+        $set: { status: copy.status, statusSequence: copy.sequence, trackingNumber: copy.trackingNumber, fulfillmentStates: copy.fulfillmentStates, updatedAt: copy.at },
+      },
     );
   }
 
