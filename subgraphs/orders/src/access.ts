@@ -1,6 +1,8 @@
 // Who may read an order (its buyer, a seller of one of its items, or an ADMIN) and how they stand to it.
 import { hasRole, type Identity } from '@marketplace/auth';
 import { forbidden, requireUser } from '@marketplace/service-kit';
+import type { ObjectId } from 'mongodb';
+import type { FulfillmentParty } from './order-states/fulfillments.ts';
 import type { OrderParty } from './order-states/state-machine.ts';
 import type { OrderDocument } from './stores/orders.ts';
 
@@ -23,4 +25,16 @@ export function assertCanReadOrder(identity: Identity, order: OrderDocument): vo
 export function assertCanReadHistory(identity: Identity, userId: string): void {
   const user = requireUser(identity);
   if (user.userId !== userId && !hasRole(identity, 'ADMIN')) throw forbidden("you can only read your own orders");
+}
+
+/** How the caller stands towards one fulfilment: its seller, or an ADMIN. */
+export function fulfillmentParty(identity: Identity, sellerId: ObjectId): FulfillmentParty {
+  const user = requireUser(identity);
+  return { isSeller: sellerId.toHexString() === user.userId, isAdmin: hasRole(identity, 'ADMIN') };
+}
+
+/** A fulfilment is read by its order's buyer, its own seller and ADMINs; the order's other sellers do not see it. */
+export function canReadFulfillment(identity: Identity, order: OrderDocument, sellerId: ObjectId): boolean {
+  const user = requireUser(identity);
+  return order.buyerId.toHexString() === user.userId || sellerId.toHexString() === user.userId || hasRole(identity, 'ADMIN');
 }

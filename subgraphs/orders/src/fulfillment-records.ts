@@ -6,7 +6,7 @@
 import { ObjectId } from 'mongodb';
 import type { Money } from '@marketplace/service-kit';
 import { orderTotal } from './pricing.ts';
-import { legacySnapshot, type FulfillmentState, type OrderSnapshot } from './order-states/fulfillments.ts';
+import { legacySnapshot, type FulfillmentState, type FulfillmentStatus, type OrderSnapshot } from './order-states/fulfillments.ts';
 import type { OrderEventDocument } from './stores/order-events.ts';
 import type { OrderDocument, OrderItemDocument } from './stores/orders.ts';
 
@@ -55,3 +55,34 @@ export function snapshotAt(order: OrderDocument, event: Pick<OrderEventDocument,
 export function fulfillmentStates(order: OrderDocument, snapshot: OrderSnapshot): string[] {
   return fulfillmentsOf(order).map((f) => `${f.sellerId.toHexString()}:${snapshot.fulfillments[f.id]?.status ?? 'PENDING'}`);
 }
+
+/** A fulfilment's status as the order's status copy has it (events from before fulfilments: the order's own). */
+export function fulfillmentStatusOf(record: FulfillmentRecord): FulfillmentStatus {
+  const seller = record.sellerId.toHexString();
+  const copied = record.order.fulfillmentStates?.find((entry) => entry.startsWith(`${seller}:`));
+  if (copied) return copied.slice(seller.length + 1) as FulfillmentStatus;
+  return legacySnapshot(record.order.status === 'PARTIALLY_SHIPPED' ? 'PAID' : record.order.status, null, [record.id]).fulfillments[record.id]!.status;
+}
+
+/** A change of one fulfilment's status, read from its order's log. */
+export interface FulfillmentEventView {
+  status: FulfillmentStatus;
+  at: Date;
+  actorId: ObjectId | null;
+  note: string | null;
+  trackingNumber: string | null;
+}
+
+/** The events of the order's log (placement first) at which this fulfilment's status changed, oldest first. */
+export function fulfillmentEvents(record: FulfillmentRecord, log: readonly OrderEventDocument[]): FulfillmentEventView[] {
+  const views: FulfillmentEventView[] = [];
+  for (const event of log) {
+    const state = snapshotAt(record.order, event).fulfillments[record.id];
+    if (!state || views.at(-1)?.status === state.status) continue;
+    views.push({ status: state.status, at: event.at, actorId: event.actorId, note: event.note, trackingNumber: state.trackingNumber });
+  }
+  return views;
+}
+
+/** The status copy's queue entries a seller's fulfilments in `status` carry (see OrdersStore.fulfillmentQueue). */
+export const queueEntry = (sellerId: ObjectId, status: FulfillmentStatus) => `${sellerId.toHexString()}:${status}`;

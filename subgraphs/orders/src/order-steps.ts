@@ -7,6 +7,7 @@
 import { ObjectId } from 'mongodb';
 import { appError, conflict, ErrorCode, type OrderLine } from '@marketplace/service-kit';
 import { placeOnce } from './idempotent-placement.ts';
+import type { FulfillmentParty } from './order-states/fulfillments.ts';
 import { SYSTEM, type OrderParty } from './order-states/state-machine.ts';
 import { refusedFrom, TransitionRefusedError, type OrderTransitions, type TransitionResult } from './order-states/transitions.ts';
 import type { PaymentProvider } from './payments.ts';
@@ -38,6 +39,12 @@ export interface OrderStepsDeps {
 export interface Actor {
   actorId: ObjectId;
   party: OrderParty;
+}
+
+/** Who takes a fulfilment's step, and how they stand towards it. */
+export interface FulfillmentActor {
+  actorId: ObjectId;
+  party: FulfillmentParty;
 }
 
 export interface PlacementRequest {
@@ -110,6 +117,15 @@ export class OrderSteps {
 
   async deliver(order: OrderDocument, { actorId, party }: Actor): Promise<OrderDocument> {
     return (await this.#transitions.apply(order, 'deliver', party, { actorId })).order;
+  }
+
+  /** A seller (or an ADMIN) sends their part of a paid order. */
+  async shipFulfillment(order: OrderDocument, fulfillmentId: string, { actorId, party }: FulfillmentActor, trackingNumber: string): Promise<OrderDocument> {
+    return (await this.#transitions.applyToFulfillment(order, fulfillmentId, 'ship', party, { actorId, trackingNumber })).order;
+  }
+
+  async deliverFulfillment(order: OrderDocument, fulfillmentId: string, { actorId, party }: FulfillmentActor): Promise<OrderDocument> {
+    return (await this.#transitions.applyToFulfillment(order, fulfillmentId, 'deliver', party, { actorId })).order;
   }
 
   async cancel(order: OrderDocument, { actorId, party }: Actor, note: string | null): Promise<OrderDocument> {
@@ -238,11 +254,12 @@ export class OrderSteps {
         _id: orderId,
         buyerId,
         items: lines,
-        sellerIds: [...new Map(lines.map((l) => [l.sellerId.toHexString(), l.sellerId])).values()],
+        sellerIds: sellerIdsOf(lines),
         total: orderTotal(lines),
         status: 'PENDING',
         statusSequence: 0,
         trackingNumber: null,
+        fulfillmentStates: sellerIdsOf(lines).map((sellerId) => `${sellerId.toHexString()}:PENDING`),
         stockConfirmedAt: null,
         stockReleasedAt: null,
         paymentDueAt: new Date(now.getTime() + this.#policy.paymentTimeoutMs),
@@ -259,6 +276,11 @@ export class OrderSteps {
   async #releaseQuietly(reservationId: string): Promise<void> {
     await this.#stock.release(reservationId).catch(() => undefined);
   }
+}
+
+/** The distinct sellers of the lines, in the order they first appear. */
+function sellerIdsOf(lines: { sellerId: ObjectId }[]): ObjectId[] {
+  return [...new Map(lines.map((l) => [l.sellerId.toHexString(), l.sellerId])).values()];
 }
 
 /** An error with a code for the client (a declined payment): the provider refused, so nothing was taken. */

@@ -13,6 +13,8 @@ export type OrderStatus =
   | 'CANCELLED'
   | 'DELIVERED'
   | 'PAID'
+  /** Paid, and some of its fulfilments are shipped or delivered while others are still to be sent. */
+  | 'PARTIALLY_SHIPPED'
   | 'PENDING'
   | 'SHIPPED';
 

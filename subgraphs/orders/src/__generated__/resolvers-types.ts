@@ -3,6 +3,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { OrderDocument, OrderItemDocument, BuyerRef, ProductRef } from '../stores/orders.ts';
 import type { OrderEventDocument } from '../stores/order-events.ts';
 import type { OrderPage } from '../resolvers/history.ts';
+import type { FulfillmentRecord, FulfillmentEventView } from '../fulfillment-records.ts';
+import type { FulfillmentPage } from '../resolvers/fulfillments.ts';
 import type { Context } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -21,6 +23,59 @@ export type Scalars = {
   link__Import: { input: unknown; output: unknown; }
 };
 
+/**
+ * One seller's part of an order: their items, shipped, delivered or cancelled by them (or an
+ * ADMIN). The order's status follows its fulfilments. Readable by the order's buyer, this
+ * fulfilment's seller and ADMINs.
+ */
+export type Fulfillment = {
+  __typename?: 'Fulfillment';
+  /** Every status the fulfilment has been in, oldest first; the order's placement is the first (PENDING). */
+  events: Array<FulfillmentEvent>;
+  id: Scalars['ID']['output'];
+  items: Array<OrderItem>;
+  order: Order;
+  seller: User;
+  status: FulfillmentStatus;
+  /** What this seller's items cost in the order. */
+  subtotal: Money;
+  /** Set when the fulfilment is shipped. */
+  trackingNumber: Maybe<Scalars['String']['output']>;
+};
+
+export type FulfillmentConnection = {
+  __typename?: 'FulfillmentConnection';
+  edges: Array<FulfillmentEdge>;
+  pageInfo: PageInfo;
+  /** How many fulfilments match, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type FulfillmentEdge = {
+  __typename?: 'FulfillmentEdge';
+  cursor: Scalars['String']['output'];
+  node: Fulfillment;
+};
+
+/** A change of a fulfilment's status: who made it, when, and why. */
+export type FulfillmentEvent = {
+  __typename?: 'FulfillmentEvent';
+  /** Who made the change; null for the system (an unpaid order's expiry) or an account that is not known. */
+  actor: Maybe<User>;
+  at: Scalars['DateTime']['output'];
+  /** The reason given for a cancellation. */
+  note: Maybe<Scalars['String']['output']>;
+  status: FulfillmentStatus;
+};
+
+export type FulfillmentStatus =
+  /** Not sent: the stock went back, and a payment for it is refunded. */
+  | 'CANCELLED'
+  | 'DELIVERED'
+  /** To be sent (or the order still to be paid). */
+  | 'PENDING'
+  | 'SHIPPED';
+
 /** An amount of money: an integer in minor units (cents) and an ISO 4217 currency code. */
 export type Money = {
   __typename?: 'Money';
@@ -36,7 +91,12 @@ export type Mutation = {
    * event's note.
    */
   cancelOrder: Order;
-  /** SHIPPED to DELIVERED, by a seller of every item in the order or an ADMIN. */
+  /** SHIPPED to DELIVERED, by the fulfilment's seller or an ADMIN. */
+  deliverFulfillment: Fulfillment;
+  /**
+   * SHIPPED to DELIVERED: delivers every shipped fulfilment; by a seller of every item in the order
+   * or an ADMIN (a seller of some of its items uses deliverFulfillment).
+   */
   deliverOrder: Order;
   /** PENDING to PAID, by the buyer, before `paymentDueAt`: takes the payment for the order's total. */
   payOrder: Order;
@@ -47,7 +107,13 @@ export type Mutation = {
    * BAD_USER_INPUT naming the limit (extensions.limit).
    */
   placeOrder: Order;
-  /** PAID to SHIPPED, by a seller of every item in the order or an ADMIN. */
+  /** PENDING to SHIPPED, by the fulfilment's seller or an ADMIN, once the order is paid. */
+  shipFulfillment: Fulfillment;
+  /**
+   * PAID (or PARTIALLY_SHIPPED) to SHIPPED: ships every fulfilment still to be sent, with one
+   * tracking number; by a seller of every item in the order or an ADMIN (a seller of some of its
+   * items ships their part with shipFulfillment).
+   */
   shipOrder: Order;
 };
 
@@ -55,6 +121,11 @@ export type Mutation = {
 export type MutationCancelOrderArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDeliverFulfillmentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -73,6 +144,12 @@ export type MutationPlaceOrderArgs = {
 };
 
 
+export type MutationShipFulfillmentArgs = {
+  id: Scalars['ID']['input'];
+  trackingNumber: Scalars['String']['input'];
+};
+
+
 export type MutationShipOrderArgs = {
   id: Scalars['ID']['input'];
   trackingNumber: Scalars['String']['input'];
@@ -84,6 +161,11 @@ export type Order = {
   createdAt: Scalars['DateTime']['output'];
   /** Every status the order has been in, oldest first; placing it is the first (PENDING, by the buyer). */
   events: Array<OrderEvent>;
+  /**
+   * One per seller of its items, each packed and sent by its seller. A seller who is not the buyer
+   * sees only their own; the buyer and ADMINs see every one.
+   */
+  fulfillments: Array<Fulfillment>;
   id: Scalars['ID']['output'];
   /** At most 100 lines; most orders have a few. */
   items: Array<OrderItem>;
@@ -139,6 +221,8 @@ export type OrderStatus =
   | 'CANCELLED'
   | 'DELIVERED'
   | 'PAID'
+  /** Paid, and some of its fulfilments are shipped or delivered while others are still to be sent. */
+  | 'PARTIALLY_SHIPPED'
   | 'PENDING'
   | 'SHIPPED';
 
@@ -164,8 +248,15 @@ export type Product = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Readable by its order's buyer, its seller, or an ADMIN. */
+  fulfillment: Maybe<Fulfillment>;
   /** Readable by its buyer, a seller of one of its products, or an ADMIN. */
   order: Maybe<Order>;
+};
+
+
+export type QueryFulfillmentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -175,11 +266,20 @@ export type QueryOrderArgs = {
 
 export type User = {
   __typename?: 'User';
+  /** The seller's work queue: their fulfilments, newest order first, optionally only those in one status; the user themself and an ADMIN only. */
+  fulfillments: FulfillmentConnection;
   id: Scalars['ID']['output'];
   /** The user's orders, newest first, optionally only those in one status: readable by the user themself and by an ADMIN. */
   orders: OrderConnection;
   /** Orders that contain the user's products (as a seller), newest first, optionally only those in one status: the user themself and an ADMIN only. */
   sales: OrderConnection;
+};
+
+
+export type UserFulfillmentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<FulfillmentStatus>;
 };
 
 
@@ -281,12 +381,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Fulfillment: Fulfillment;
   Order: Order;
   User: User;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Fulfillment:
+    ( { __typename: 'Fulfillment' }
+    & GraphQLRecursivePick<FederationTypes['Fulfillment'], {"id":true}> );
   Order:
     ( { __typename: 'Order' }
     & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
@@ -300,10 +404,15 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Money: ResolverTypeWrapper<Money>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Fulfillment: ResolverTypeWrapper<FulfillmentRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  FulfillmentConnection: ResolverTypeWrapper<FulfillmentPage>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  FulfillmentEdge: ResolverTypeWrapper<Omit<FulfillmentEdge, 'node'> & { node: ResolversTypes['Fulfillment'] }>;
+  FulfillmentEvent: ResolverTypeWrapper<FulfillmentEventView>;
+  FulfillmentStatus: FulfillmentStatus;
+  Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderDocument>;
   OrderConnection: ResolverTypeWrapper<OrderPage>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
@@ -326,10 +435,14 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
-  Money: Money;
-  Int: Scalars['Int']['output'];
-  Mutation: Record<PropertyKey, never>;
+  Fulfillment: FulfillmentRecord;
   ID: Scalars['ID']['output'];
+  FulfillmentConnection: FulfillmentPage;
+  Int: Scalars['Int']['output'];
+  FulfillmentEdge: Omit<FulfillmentEdge, 'node'> & { node: ResolversParentTypes['Fulfillment'] };
+  FulfillmentEvent: FulfillmentEventView;
+  Money: Money;
+  Mutation: Record<PropertyKey, never>;
   Order: OrderDocument;
   OrderConnection: OrderPage;
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
@@ -368,6 +481,36 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type FulfillmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Fulfillment'] = ResolversParentTypes['Fulfillment'], FederationReferenceType extends FederationReferenceTypes['Fulfillment'] = FederationReferenceTypes['Fulfillment']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Fulfillment']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['FulfillmentEvent']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  seller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['FulfillmentStatus'], ParentType, ContextType>;
+  subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type FulfillmentConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FulfillmentConnection'] = ResolversParentTypes['FulfillmentConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['FulfillmentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FulfillmentEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FulfillmentEdge'] = ResolversParentTypes['FulfillmentEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Fulfillment'], ParentType, ContextType>;
+}>;
+
+export type FulfillmentEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FulfillmentEvent'] = ResolversParentTypes['FulfillmentEvent']> = ResolversObject<{
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['FulfillmentStatus'], ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -375,9 +518,11 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
+  deliverFulfillment?: Resolver<ResolversTypes['Fulfillment'], ParentType, ContextType, RequireFields<MutationDeliverFulfillmentArgs, 'id'>>;
   deliverOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationDeliverOrderArgs, 'id'>>;
   payOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPayOrderArgs, 'id'>>;
   placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
+  shipFulfillment?: Resolver<ResolversTypes['Fulfillment'], ParentType, ContextType, RequireFields<MutationShipFulfillmentArgs, 'id' | 'trackingNumber'>>;
   shipOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationShipOrderArgs, 'id' | 'trackingNumber'>>;
 }>;
 
@@ -386,6 +531,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   buyer?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   events?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
+  fulfillments?: Resolver<Array<ResolversTypes['Fulfillment']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
   paymentDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -430,11 +576,13 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  fulfillment?: Resolver<Maybe<ResolversTypes['Fulfillment']>, ParentType, ContextType, RequireFields<QueryFulfillmentArgs, 'id'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  fulfillments?: Resolver<ResolversTypes['FulfillmentConnection'], ParentType, ContextType, Partial<UserFulfillmentsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<UserOrdersArgs>>;
   sales?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<UserSalesArgs>>;
@@ -450,6 +598,10 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
+  Fulfillment?: FulfillmentResolvers<ContextType>;
+  FulfillmentConnection?: FulfillmentConnectionResolvers<ContextType>;
+  FulfillmentEdge?: FulfillmentEdgeResolvers<ContextType>;
+  FulfillmentEvent?: FulfillmentEventResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;

@@ -1,7 +1,8 @@
 // The Order entity, its lines and its timeline of events.
 import { parseId } from '@marketplace/service-kit';
 import type { OrderEventResolvers, OrderItemResolvers, OrderResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { assertCanReadOrder } from '../access.ts';
+import { assertCanReadOrder, canReadFulfillment } from '../access.ts';
+import { fulfillmentsOf } from '../fulfillment-records.ts';
 import type { Context } from '../context.ts';
 import { placementEvent } from '../stores/order-events.ts';
 import { lineTotal } from '../pricing.ts';
@@ -22,7 +23,11 @@ export const Order: OrderResolvers = {
   buyer: (order) => ({ id: order.buyerId.toHexString() }),
   trackingNumber: (order) => order.trackingNumber ?? null,
   paymentDueAt: (order) => (order.status === 'PENDING' ? (order.paymentDueAt ?? null) : null),
-  events: async (order, _args, ctx) => [placementEvent(order), ...(await ctx.loaders.events.load(order._id))],
+  // A fulfilment's step that leaves the order's status as it was (one seller's part cancelled) is the fulfilment's event only.
+  events: async (order, _args, ctx) =>
+    [placementEvent(order), ...(await ctx.loaders.events.load(order._id))].filter((event, i, all) => i === 0 || event.status !== all[i - 1]!.status),
+  // A seller who is not the buyer sees their own part only.
+  fulfillments: (order, _args, ctx) => fulfillmentsOf(order).filter((f) => canReadFulfillment(ctx.identity, order, f.sellerId)),
 };
 
 export const OrderItem: OrderItemResolvers = {

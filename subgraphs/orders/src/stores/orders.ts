@@ -76,6 +76,7 @@ export class OrdersStore {
       { key: { status: 1, paymentDueAt: 1 }, name: 'by_status_payment_due' },
       { key: { status: 1, stockConfirmedAt: 1, createdAt: 1 }, name: 'by_status_unconfirmed' },
       { key: { status: 1, stockReleasedAt: 1 }, name: 'by_status_unreleased' },
+      { key: { fulfillmentStates: 1, createdAt: -1, _id: -1 }, name: 'by_fulfillment_state_newest' },
     ]);
   }
 
@@ -141,6 +142,38 @@ export class OrdersStore {
   count(owner: OrderOwner): Promise<number> {
     return this.#orders.countDocuments(ownerFilter(owner));
   }
+
+  /** Up to size + 1 orders holding a fulfilment of the seller's in `status` (any status when null), newest first. */
+  fulfillmentQueue(queue: FulfillmentQueue, args: { after?: PageArgs['after']; size: number }): Promise<OrderDocument[]> {
+    return this.#orders
+      .find({ ...queueFilter(queue), ...afterCursorFilter<OrderDocument>(args.after) })
+      .sort(NEWEST_FIRST)
+      .limit(args.size + 1)
+      .toArray();
+  }
+
+  countFulfillmentQueue(queue: FulfillmentQueue): Promise<number> {
+    return this.#orders.countDocuments(queueFilter(queue));
+  }
+}
+
+/**
+ * A seller's fulfilments, optionally in one status: `entry` is the copy's `<sellerId>:<status>`,
+ * and `legacyStatuses` the order statuses that mean it on orders whose copy predates fulfilments.
+ */
+export interface FulfillmentQueue {
+  sellerId: ObjectId;
+  status?: { entry: string; legacyStatuses: OrderStatus[] } | null;
+}
+
+function queueFilter({ sellerId, status }: FulfillmentQueue): Filter<OrderDocument> {
+  if (!status) return { sellerIds: sellerId };
+  return {
+    $or: [
+      { fulfillmentStates: status.entry },
+      { sellerIds: sellerId, fulfillmentStates: { $exists: false }, status: { $in: status.legacyStatuses } },
+    ],
+  };
 }
 
 function ownerFilter({ status, ...owner }: OrderOwner): Filter<OrderDocument> {
