@@ -16,12 +16,15 @@ type PartyName = keyof typeof PARTIES;
 const STATUSES: OrderStatus[] = ['PENDING', 'PAID', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 const ACTIONS: OrderAction[] = ['pay', 'ship', 'deliver', 'cancel', 'expire'];
 
-/** The whole lifecycle, written out once more by hand: action → [from statuses, to, who may]. */
-const EXPECTED: Record<OrderAction, { from: OrderStatus[]; to: OrderStatus; actors: PartyName[] }> = {
+/**
+ * The whole lifecycle, written out once more by hand: action → [from statuses, to, who may, and
+ * the mutation a seller of only some of the items is sent to for their own part].
+ */
+const EXPECTED: Record<OrderAction, { from: OrderStatus[]; to: OrderStatus; actors: PartyName[]; partMutation?: string }> = {
   pay: { from: ['PENDING'], to: 'PAID', actors: ['buyer'] },
-  ship: { from: ['PAID', 'PARTIALLY_SHIPPED'], to: 'SHIPPED', actors: ['soleSeller', 'admin'] },
-  deliver: { from: ['SHIPPED'], to: 'DELIVERED', actors: ['soleSeller', 'admin'] },
-  cancel: { from: ['PENDING', 'PAID'], to: 'CANCELLED', actors: ['buyer', 'soleSeller', 'partSeller', 'admin'] },
+  ship: { from: ['PAID', 'PARTIALLY_SHIPPED'], to: 'SHIPPED', actors: ['soleSeller', 'admin'], partMutation: 'shipFulfillment' },
+  deliver: { from: ['SHIPPED'], to: 'DELIVERED', actors: ['soleSeller', 'admin'], partMutation: 'deliverFulfillment' },
+  cancel: { from: ['PENDING', 'PAID'], to: 'CANCELLED', actors: ['buyer', 'soleSeller', 'admin'], partMutation: 'cancelFulfillment' },
   expire: { from: ['PENDING'], to: 'CANCELLED', actors: ['system'] },
 };
 
@@ -38,6 +41,9 @@ describe('the order state machine', () => {
           const decision = decide(action, from, party);
           if (!may) {
             expect(decision).toMatchObject({ ok: false, refusal: 'actor' });
+            // A seller of some of the items is sent to their own part's mutation; everyone else is told who may.
+            const sentToPart = name === 'partSeller' && rule.partMutation !== undefined;
+            expect(decision.ok === false && decision.message).toMatch(sentToPart ? new RegExp(`your part with ${rule.partMutation}`) : /^only /);
           } else if (allowedNow) {
             expect(decision).toEqual({ ok: true, from, to: rule.to });
           } else {
@@ -75,12 +81,35 @@ describe('the order state machine', () => {
   });
 
   it('says who may act when refusing the actor, before looking at the status', () => {
-    expect(decide('ship', 'CANCELLED', PARTIES.partSeller)).toEqual({
+    expect(decide('ship', 'CANCELLED', PARTIES.stranger)).toEqual({
       ok: false,
       refusal: 'actor',
       message: 'only a seller of every item in it or an ADMIN can ship an order',
     });
     expect(actorRefusal('pay', PARTIES.admin)).toBe('only the buyer can pay an order');
-    expect(actorRefusal('cancel', PARTIES.stranger)).toMatch(/the buyer, a seller of one of its items or an ADMIN/);
+    expect(actorRefusal('cancel', PARTIES.stranger)).toBe('only the buyer, a seller of every item in it or an ADMIN can cancel an order');
+  });
+
+  it('sends a seller of only some of the items to the fulfilment mutation for their own part', () => {
+    expect(decide('ship', 'CANCELLED', PARTIES.partSeller)).toEqual({
+      ok: false,
+      refusal: 'actor',
+      message: "you sell only some of this order's items: ship your part with shipFulfillment; only a seller of every item in it or an ADMIN can ship the whole order",
+    });
+    expect(actorRefusal('deliver', PARTIES.partSeller)).toBe(
+      "you sell only some of this order's items: deliver your part with deliverFulfillment; only a seller of every item in it or an ADMIN can deliver the whole order",
+    );
+    expect(actorRefusal('cancel', PARTIES.partSeller)).toBe(
+      "you sell only some of this order's items: cancel your part with cancelFulfillment; only the buyer, a seller of every item in it or an ADMIN can cancel the whole order",
+    );
+    expect(actorRefusal('pay', PARTIES.partSeller)).toBe('only the buyer can pay an order');
+  });
+
+  it('a buyer who sells some of the items may pay and cancel as the buyer, and ships their part only', () => {
+    const both = { ...nobody, isBuyer: true, sellsAnItem: true };
+    expect(actorRefusal('pay', both)).toBeNull();
+    expect(actorRefusal('cancel', both)).toBeNull();
+    expect(actorRefusal('ship', both)).toMatch(/your part with shipFulfillment/);
+    expect(actorRefusal('deliver', both)).toMatch(/your part with deliverFulfillment/);
   });
 });

@@ -26,6 +26,8 @@ interface Rule {
   mutation: string | null;
   mayTake: (party: OrderParty) => boolean;
   actors: string;
+  /** What a seller of only some of the order's items uses on their own part instead. */
+  partMutation?: string;
 }
 
 const RULES: Readonly<Record<OrderAction, Rule>> = {
@@ -37,6 +39,7 @@ const RULES: Readonly<Record<OrderAction, Rule>> = {
     mutation: 'shipOrder',
     mayTake: (p) => p.sellsEveryItem || p.isAdmin,
     actors: 'a seller of every item in it or an ADMIN',
+    partMutation: 'shipFulfillment',
   },
   deliver: {
     from: ['SHIPPED'],
@@ -44,13 +47,16 @@ const RULES: Readonly<Record<OrderAction, Rule>> = {
     mutation: 'deliverOrder',
     mayTake: (p) => p.sellsEveryItem || p.isAdmin,
     actors: 'a seller of every item in it or an ADMIN',
+    partMutation: 'deliverFulfillment',
   },
   cancel: {
     from: ['PENDING', 'PAID'],
     to: 'CANCELLED',
     mutation: 'cancelOrder',
-    mayTake: (p) => p.isBuyer || p.sellsAnItem || p.isAdmin,
-    actors: 'the buyer, a seller of one of its items or an ADMIN',
+    // A seller of some of its items cancels their own part only (cancelFulfillment).
+    mayTake: (p) => p.isBuyer || p.sellsEveryItem || p.isAdmin,
+    actors: 'the buyer, a seller of every item in it or an ADMIN',
+    partMutation: 'cancelFulfillment',
   },
   // Only from PENDING: a payment that got in first wins, and the expiry is refused.
   expire: { from: ['PENDING'], to: 'CANCELLED', mutation: null, mayTake: (p) => p.isSystem === true, actors: 'the system' },
@@ -77,10 +83,17 @@ export function allowedTransitions(status: OrderStatus): AllowedTransition[] {
   });
 }
 
-/** Why the party may never take this action on the order, whatever its status; null if they may. */
+/**
+ * Why the party may never take this action on the order, whatever its status; null if they may.
+ * A seller of only some of its items is told the mutation for their own part.
+ */
 export function actorRefusal(action: OrderAction, party: OrderParty): string | null {
   const rule = RULES[action];
-  return rule.mayTake(party) ? null : `only ${rule.actors} can ${action} an order`;
+  if (rule.mayTake(party)) return null;
+  if (rule.partMutation && party.sellsAnItem && !party.sellsEveryItem) {
+    return `you sell only some of this order's items: ${action} your part with ${rule.partMutation}; only ${rule.actors} can ${action} the whole order`;
+  }
+  return `only ${rule.actors} can ${action} an order`;
 }
 
 /** The whole rule: first who may act, then whether the order's current status allows it. */
