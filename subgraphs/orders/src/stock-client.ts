@@ -23,7 +23,7 @@ const CONFIRM = /* GraphQL */ `
   mutation Confirm($id: ID!) { confirmStock(reservationId: $id) { id status } }
 `;
 const RELEASE = /* GraphQL */ `
-  mutation Release($id: ID!) { releaseStock(reservationId: $id) { id status } }
+  mutation Release($id: ID!, $productIds: [ID!]) { releaseStock(reservationId: $id, productIds: $productIds) { id status } }
 `;
 
 interface GraphQLResponse<T> {
@@ -59,8 +59,12 @@ export class StockClient {
     return data.confirmStock.status === 'CONFIRMED' ? 'CONFIRMED' : 'RELEASED';
   }
 
-  async release(reservationId: string): Promise<void> {
-    await this.#call(RELEASE, { id: reservationId });
+  /**
+   * Gives the reservation's stock back, each line once. With `productIds`, only those products'
+   * lines of a confirmed reservation (one seller's share); the other lines stay taken.
+   */
+  async release(reservationId: string, productIds?: readonly string[]): Promise<void> {
+    await this.#call(RELEASE, productIds ? { id: reservationId, productIds } : { id: reservationId });
   }
 
   async #bearer(): Promise<string> {

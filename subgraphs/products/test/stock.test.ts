@@ -1,9 +1,12 @@
 // The stock ledger and reservations against a real database, under concurrency.
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
+import { generatePaserkKeyPair, importKeyRing, importSigningKey, signServiceToken } from '@marketplace/auth';
+import { createLogger, type RunningServer } from '@marketplace/service-kit';
+import { errorCodes, graphql, startDatabase, type DatabaseHandle } from '@marketplace/testing';
+import { startProductsService } from '../src/service.ts';
 import { InsufficientStockError, StockLedger } from '../src/stores/stock-ledger.ts';
-import { Reservations } from '../src/stores/stock-reservations.ts';
+import { NotInReservationError, ReservationConflictError, ReservationNotConfirmedError, Reservations } from '../src/stores/stock-reservations.ts';
 import { ProductsStore } from '../src/stores/products.ts';
 
 let database: DatabaseHandle;
@@ -157,5 +160,210 @@ describe('holds', () => {
     await expect(reservations.reserve('h-stalled', [{ product: a, quantity: 2 }, { product: b, quantity: 2 }])).rejects.toThrow(/given back/);
     expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([5, 5]);
     expect((await reservations.find('h-stalled'))?.status).toBe('FAILED');
+  });
+});
+
+describe('partial releases', () => {
+  const movementsOf = (id: string) => db.collection('stockLedger').find({ movement: { $regex: `^(take|give):${id}:` } }).toArray();
+  const givesOf = async (id: string) =>
+    (await movementsOf(id))
+      .filter((e) => e.movement.startsWith('give:'))
+      .map((e) => ({ productId: e.productId.toHexString(), delta: e.delta }))
+      .sort((x, y) => x.productId.localeCompare(y.productId));
+  const hex = (product: { _id: ObjectId }) => product._id.toHexString();
+  const sorted = (...ids: string[]) => ids.sort();
+  const storedStatus = async (id: string) => (await reservations.find(id))?.status;
+  const decisionOf = async (id: string) => (await db.collection('stockHoldDecisions').findOne({ _id: id as never }))?.decision;
+
+  async function confirmed(id: string, quantities: number[]) {
+    const products = await Promise.all(quantities.map(() => newProduct(10)));
+    await reservations.reserve(id, products.map((product, i) => ({ product, quantity: quantities[i]! })));
+    expect(await reservations.confirm(id)).toMatchObject({ status: 'CONFIRMED' });
+    return products;
+  }
+
+  it('give back exactly the named lines, once, however often and concurrently they are asked for; the rest stays taken', async () => {
+    const [a, b, c] = await confirmed('p-once', [2, 1, 3]);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => reservations.releaseLines('p-once', [hex(a!)])));
+    expect(answers.map((r) => r?.status)).toEqual(Array(10).fill('CONFIRMED'));
+    expect(await reservations.releaseLines('p-once', [hex(a!), hex(a!)])).toMatchObject({ status: 'CONFIRMED' });
+    expect([await stockOf(a!._id), await stockOf(b!._id), await stockOf(c!._id)]).toEqual([10, 9, 7]);
+    expect(await givesOf('p-once')).toEqual([{ productId: hex(a!), delta: 2 }]);
+    expect(await reservations.givenBack((await reservations.find('p-once'))!)).toEqual(new Set([hex(a!)]));
+
+    // A line already back, named again with another: only the other goes back.
+    await Promise.all(Array.from({ length: 10 }, () => reservations.releaseLines('p-once', [hex(a!), hex(b!)])));
+    expect([await stockOf(a!._id), await stockOf(b!._id), await stockOf(c!._id)]).toEqual([10, 10, 7]);
+    expect(await givesOf('p-once')).toEqual(
+      [{ productId: hex(a!), delta: 2 }, { productId: hex(b!), delta: 1 }].sort((x, y) => x.productId.localeCompare(y.productId)),
+    );
+    expect(await storedStatus('p-once')).toBe('CONFIRMED');
+    // The sweep leaves the lines still taken alone.
+    await reservations.sweep(1000, new Date(Date.now() + 2 * HOLD_MS));
+    expect(await stockOf(c!._id)).toBe(7);
+  });
+
+  it('racing over different lines, give each back once, and the last one leaves the reservation RELEASED', async () => {
+    const [a, b] = await confirmed('p-race', [4, 5]);
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => reservations.releaseLines('p-race', [hex(i % 2 ? a! : b!)])));
+    expect([await stockOf(a!._id), await stockOf(b!._id)]).toEqual([10, 10]);
+    expect((await givesOf('p-race')).map((g) => g.delta).sort()).toEqual([4, 5]);
+    expect(answers.some((r) => r?.status === 'RELEASED')).toBe(true);
+    expect(await storedStatus('p-race')).toBe('RELEASED');
+    expect(await reservations.releaseLines('p-race', [hex(a!)])).toMatchObject({ status: 'RELEASED' });
+    expect(await reservations.release('p-race')).toMatchObject({ status: 'RELEASED' });
+    expect((await givesOf('p-race')).map((g) => g.delta).sort()).toEqual([4, 5]);
+  });
+
+  it('a partial then a whole release gives back the rest, once', async () => {
+    const [a, b, c] = await confirmed('p-then-whole', [1, 2, 3]);
+    await reservations.releaseLines('p-then-whole', [hex(b!)]);
+    expect([await stockOf(a!._id), await stockOf(b!._id), await stockOf(c!._id)]).toEqual([9, 10, 7]);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => reservations.release('p-then-whole')));
+    expect(answers.map((r) => r?.status)).toEqual(Array(5).fill('RELEASED'));
+    expect([await stockOf(a!._id), await stockOf(b!._id), await stockOf(c!._id)]).toEqual([10, 10, 10]);
+    const gives = await givesOf('p-then-whole');
+    expect(gives.map((g) => g.productId)).toEqual(sorted(hex(a!), hex(b!), hex(c!)));
+    expect(Object.fromEntries(gives.map((g) => [g.productId, g.delta]))).toEqual({ [hex(a!)]: 1, [hex(b!)]: 2, [hex(c!)]: 3 });
+  });
+
+  it('a partial and a whole release racing give every line back once', async () => {
+    const [a, b] = await confirmed('p-with-whole', [3, 4]);
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => reservations.releaseLines('p-with-whole', [hex(a!)])),
+      ...Array.from({ length: 5 }, () => reservations.release('p-with-whole')),
+    ]);
+    expect([await stockOf(a!._id), await stockOf(b!._id)]).toEqual([10, 10]);
+    expect((await givesOf('p-with-whole')).map((g) => g.delta).sort()).toEqual([3, 4]);
+  });
+
+  it('a whole then a partial release changes nothing', async () => {
+    const [a, b] = await confirmed('p-after-whole', [2, 2]);
+    await reservations.release('p-after-whole');
+    const before = await movementsOf('p-after-whole');
+    expect(await reservations.releaseLines('p-after-whole', [hex(a!)])).toMatchObject({ status: 'RELEASED' });
+    expect([await stockOf(a!._id), await stockOf(b!._id)]).toEqual([10, 10]);
+    expect(await movementsOf('p-after-whole')).toEqual(before);
+  });
+
+  it('refuse a product not in the reservation, naming it, and change nothing', async () => {
+    const [a, b] = await confirmed('p-unknown', [2, 3]);
+    const stranger = new ObjectId().toHexString();
+    const refusal = reservations.releaseLines('p-unknown', [hex(a!), stranger, 'not-an-id']);
+    await expect(refusal).rejects.toBeInstanceOf(NotInReservationError);
+    await expect(refusal).rejects.toThrow(`products ${stranger}, not-an-id are not in reservation p-unknown`);
+    expect([await stockOf(a!._id), await stockOf(b!._id)]).toEqual([8, 7]);
+    expect(await givesOf('p-unknown')).toEqual([]);
+    expect(await storedStatus('p-unknown')).toBe('CONFIRMED');
+    // An id in capitals is the same product.
+    await reservations.releaseLines('p-unknown', [hex(a!).toUpperCase()]);
+    expect(await stockOf(a!._id)).toBe(10);
+  });
+
+  it('refuse a reservation that is not confirmed (held, or given back whole) and change nothing; a missing one is null', async () => {
+    const a = await newProduct(10);
+    await reservations.reserve('p-held', [{ product: a, quantity: 4 }]);
+    await expect(reservations.releaseLines('p-held', [hex(a)])).rejects.toBeInstanceOf(ReservationNotConfirmedError);
+    expect(await stockOf(a._id)).toBe(6);
+    expect(await givesOf('p-held')).toEqual([]);
+    expect(await decisionOf('p-held')).toBeUndefined();
+    expect(await storedStatus('p-held')).toBe('RESERVED');
+    // Still the orders service's to confirm.
+    expect(await reservations.confirm('p-held')).toMatchObject({ status: 'CONFIRMED' });
+    expect(await stockOf(a._id)).toBe(6);
+
+    await reservations.reserve('p-abandoned', [{ product: a, quantity: 1 }]);
+    await reservations.release('p-abandoned');
+    const before = await movementsOf('p-abandoned');
+    await expect(reservations.releaseLines('p-abandoned', [hex(a)])).rejects.toThrow(/never confirmed/);
+    expect(await movementsOf('p-abandoned')).toEqual(before);
+
+    expect(await reservations.releaseLines('p-missing', [hex(a)])).toBeNull();
+    expect(await decisionOf('p-missing')).toBeUndefined();
+    await reservations.reserve('p-missing', [{ product: a, quantity: 1 }]);
+    expect(await stockOf(a._id)).toBe(5);
+  });
+
+  it('refuse a confirmed line whose take has not happened yet, rather than void it (which would fail the whole reservation)', async () => {
+    const a = await newProduct(10);
+    const now = new Date();
+    const line = { productId: a._id, sellerId: a.sellerId, title: a.title, quantity: 2, unitPrice: a.price };
+    // As while a reservation is still being made and something confirmed it already.
+    await db.collection('stockReservations').insertOne({ _id: 'p-taking' as never, status: 'CONFIRMED', items: [line], createdAt: now, holdUntil: now, updatedAt: now });
+    await db.collection('stockHoldDecisions').insertOne({ _id: 'p-taking' as never, decision: 'CONFIRMED', at: now });
+    await expect(reservations.releaseLines('p-taking', [hex(a)])).rejects.toBeInstanceOf(ReservationConflictError);
+    expect(await movementsOf('p-taking')).toEqual([]);
+    expect(await stockOf(a._id)).toBe(10);
+  });
+});
+
+describe('given-back lines', () => {
+  it('count a line never taken (voided) as given back, next to lines taken and given back', async () => {
+    const a = await newProduct(5);
+    const b = await newProduct(5);
+    await ledger.applyOnce(b._id, 0, `take:g-voided:${b._id.toHexString()}`);
+    await expect(reservations.reserve('g-voided', [{ product: a, quantity: 2 }, { product: b, quantity: 2 }])).rejects.toThrow(/given back/);
+    expect(await reservations.givenBack((await reservations.find('g-voided'))!)).toEqual(new Set([a._id.toHexString(), b._id.toHexString()]));
+    await reservations.reserve('g-held', [{ product: a, quantity: 1 }]);
+    expect(await reservations.givenBack((await reservations.find('g-held'))!)).toEqual(new Set());
+  });
+});
+
+describe('releaseStock with productIds, over HTTP as the orders service', () => {
+  const RESERVE = 'mutation ($input: ReserveStockInput!) { reserveStock(input: $input) { id status } }';
+  const CONFIRM = 'mutation ($id: ID!) { confirmStock(reservationId: $id) { id status } }';
+  const RELEASE = 'mutation ($id: ID!, $productIds: [ID!]) { releaseStock(reservationId: $id, productIds: $productIds) { id status items { productId released } } }';
+  let server: RunningServer;
+  let token: string;
+  const call = (query: string, variables: Record<string, unknown>) => graphql(server.url, query, variables, { token });
+
+  beforeAll(async () => {
+    const pair = await generatePaserkKeyPair();
+    const users = await importKeyRing((await generatePaserkKeyPair()).publicKey);
+    const logger = createLogger('products-stock-test');
+    server = await startProductsService({ mongo: client, database: db.databaseName, keys: { users, services: await importKeyRing(pair.publicKey) }, host: '127.0.0.1', port: 0, production: false, logger });
+    token = (await signServiceToken(await importSigningKey(pair.secretKey), 'orders')).token;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function placed(id: string, confirm: boolean) {
+    const [a, b] = [await newProduct(10), await newProduct(10)];
+    const items = [{ productId: hex(a), quantity: 2 }, { productId: hex(b), quantity: 3 }];
+    expect((await call(RESERVE, { input: { reservationId: id, items } })).errors).toBeUndefined();
+    if (confirm) expect((await call(CONFIRM, { id })).data?.confirmStock.status).toBe('CONFIRMED');
+    return [a, b] as const;
+  }
+  const hex = (product: { _id: ObjectId }) => product._id.toHexString();
+  const itemsOf = (...pairs: [string, boolean][]) => pairs.map(([productId, released]) => ({ productId, released })).sort((x, y) => x.productId.localeCompare(y.productId));
+
+  it('gives back the named lines and says which items are released; without productIds, the rest', async () => {
+    const [a, b] = await placed('http-partial', true);
+    const partial = await call(RELEASE, { id: 'http-partial', productIds: [hex(a)] });
+    expect(partial.errors).toBeUndefined();
+    expect(partial.data?.releaseStock).toEqual({ id: 'http-partial', status: 'CONFIRMED', items: itemsOf([hex(a), true], [hex(b), false]) });
+    expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([10, 7]);
+    const whole = await call(RELEASE, { id: 'http-partial' });
+    expect(whole.data?.releaseStock).toEqual({ id: 'http-partial', status: 'RELEASED', items: itemsOf([hex(a), true], [hex(b), true]) });
+    expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([10, 10]);
+  });
+
+  it('answers BAD_USER_INPUT for a product not in the reservation, an empty list or an unconfirmed reservation, changing nothing', async () => {
+    const [a, b] = await placed('http-refused', true);
+    const stranger = new ObjectId().toHexString();
+    const unknown = await call(RELEASE, { id: 'http-refused', productIds: [hex(a), stranger] });
+    expect(errorCodes(unknown)).toEqual(['BAD_USER_INPUT']);
+    expect(unknown.errors?.[0]?.message).toBe(`product ${stranger} is not in reservation http-refused`);
+    expect(unknown.errors?.[0]?.extensions?.field).toBe('productIds');
+    expect(errorCodes(await call(RELEASE, { id: 'http-refused', productIds: [] }))).toEqual(['BAD_USER_INPUT']);
+    expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([8, 7]);
+
+    const [c] = await placed('http-unconfirmed', false);
+    const unconfirmed = await call(RELEASE, { id: 'http-unconfirmed', productIds: [hex(c)] });
+    expect(errorCodes(unconfirmed)).toEqual(['BAD_USER_INPUT']);
+    expect(unconfirmed.errors?.[0]?.message).toMatch(/not confirmed yet/);
+    expect(await stockOf(c._id)).toBe(8);
+    expect(errorCodes(await call(RELEASE, { id: 'http-nowhere', productIds: [hex(c)] }))).toEqual(['NOT_FOUND']);
   });
 });

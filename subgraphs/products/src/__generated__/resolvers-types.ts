@@ -79,7 +79,7 @@ export type Mutation = {
   createCategory: Category;
   /** SELLER or ADMIN only; the caller becomes the seller. */
   createProduct: Product;
-  /** Internal: gives a reservation's stock back, once; an unconfirmed one can no longer be confirmed. */
+  /** Internal: gives a reservation's stock back, each line at most once; an unconfirmed one can no longer be confirmed. */
   releaseStock: StockReservation;
   /** Internal: reserves every item or none (INSUFFICIENT_STOCK). */
   reserveStock: StockReservation;
@@ -115,6 +115,7 @@ export type MutationCreateProductArgs = {
 
 
 export type MutationReleaseStockArgs = {
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   reservationId: Scalars['ID']['input'];
 };
 
@@ -236,9 +237,9 @@ export type QueryProductsArgs = {
 };
 
 export type ReservationStatus =
-  /** Taken for an order the orders service has recorded. */
+  /** Taken for an order the orders service has recorded; some lines may have been given back since (ReservedItem.released). */
   | 'CONFIRMED'
-  /** Given back (or never taken). */
+  /** Every line given back (or never taken). */
   | 'RELEASED'
   /** Taken, and not yet confirmed: given back unless confirmed within the hold time. */
   | 'RESERVED';
@@ -254,6 +255,8 @@ export type ReservedItem = {
   __typename?: 'ReservedItem';
   productId: Scalars['ID']['output'];
   quantity: Scalars['Int']['output'];
+  /** Given back (or never taken): with the whole reservation, or on its own by releaseStock with productIds. */
+  released: Scalars['Boolean']['output'];
   sellerId: Scalars['ID']['output'];
   title: Scalars['String']['output'];
   unitPrice: Money;
@@ -561,6 +564,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type ReservedItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReservedItem'] = ResolversParentTypes['ReservedItem']> = ResolversObject<{
   productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  released?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sellerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;

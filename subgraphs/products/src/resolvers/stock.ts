@@ -1,7 +1,13 @@
 // Internal stock operations, reachable only by marketplace services (the orders service).
 import { badUserInput, conflict, insufficientStock, mergeLines, notFound, requireService, validateOrderLines } from '@marketplace/service-kit';
 import type { MutationResolvers, ReservedItemResolvers, StockReservationResolvers } from '../__generated__/resolvers-types.ts';
-import { InsufficientStockError, ReservationConflictError } from '../stores/stock-reservations.ts';
+import {
+  InsufficientStockError,
+  NotInReservationError,
+  ReservationConflictError,
+  ReservationNotConfirmedError,
+  type ReservedLine,
+} from '../stores/stock-reservations.ts';
 import type { ProductDocument } from '../stores/products.ts';
 
 const STOCK_CALLERS = ['orders'];
@@ -44,20 +50,49 @@ export const stockMutations: Pick<MutationResolvers, 'reserveStock' | 'confirmSt
     return confirmed;
   },
 
-  async releaseStock(_parent, { reservationId }, ctx) {
+  async releaseStock(_parent, { reservationId, productIds }, ctx) {
     requireService(ctx.identity, STOCK_CALLERS);
-    const released = await ctx.stores.reservations.release(reservationId);
+    if (productIds?.length === 0) throw badUserInput('productIds must name at least one product; leave it out to release the whole reservation', 'productIds');
+    let released;
+    try {
+      released = productIds ? await ctx.stores.reservations.releaseLines(reservationId, productIds) : await ctx.stores.reservations.release(reservationId);
+    } catch (error) {
+      if (error instanceof NotInReservationError) throw badUserInput(error.message, 'productIds');
+      if (error instanceof ReservationNotConfirmedError) throw badUserInput(error.message, 'reservationId');
+      if (error instanceof ReservationConflictError) throw conflict(error.message);
+      throw error;
+    }
     if (!released) throw notFound(`reservation ${reservationId} does not exist`);
     return released;
   },
 };
 
+/**
+ * For each item handed out, its reservation's given-back lines, read from the ledger at most once
+ * per reservation and only when `released` is asked for (a line does not keep its reservation's id).
+ */
+const givenBackOf = new WeakMap<ReservedLine, () => Promise<Set<string>>>();
+
 export const StockReservation: StockReservationResolvers = {
   id: (reservation) => reservation._id,
   status: ({ status }) => (status === 'CONFIRMED' ? 'CONFIRMED' : status === 'RELEASED' || status === 'FAILED' ? 'RELEASED' : 'RESERVED'),
+  items: (reservation, _args, ctx) => {
+    let read: Promise<Set<string>> | undefined;
+    const givenBack = () => (read ??= ctx.stores.reservations.givenBack(reservation));
+    return reservation.items.map((line) => {
+      const item = { ...line };
+      givenBackOf.set(item, givenBack);
+      return item;
+    });
+  },
 };
 
 export const ReservedItem: ReservedItemResolvers = {
   productId: (line) => line.productId.toHexString(),
   sellerId: (line) => line.sellerId.toHexString(),
+  released: async (line) => {
+    const givenBack = givenBackOf.get(line);
+    if (!givenBack) throw new Error('a reserved item is resolved only through its reservation');
+    return (await givenBack()).has(line.productId.toHexString());
+  },
 };

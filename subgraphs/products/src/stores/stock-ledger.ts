@@ -92,6 +92,11 @@ export class StockLedger {
     }
   }
 
+  /** The movements of these names that have happened (a void included), in no particular order. */
+  movements(names: readonly string[]): Promise<StockEntry[]> {
+    return this.#entries.find({ movement: { $in: [...names] } }).toArray();
+  }
+
   async #append(productId: ObjectId, delta: number, reason: string, movement?: string): Promise<StockEntry> {
     const { entry } = await insertNextVersion({
       read: (lost: StockState | undefined) => this.#stateToChange(productId, delta, lost),

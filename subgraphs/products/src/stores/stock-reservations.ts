@@ -6,8 +6,10 @@
 // Every line's take and give-back is a ledger movement that happens at most once, and giving a
 // line back first voids its take (see StockLedger.applyOnce), so a take that arrives later (a
 // stalled request) finds it voided instead of taking stock nobody will give back.
+// A confirmed reservation can also be given back line by line (one seller's share of an order):
+// which lines are back is read from those movements, never kept on the reservation.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { ensureIndexes, isDuplicateKeyError, type Money } from '@marketplace/service-kit';
+import { ensureIndexes, isDuplicateKeyError, tryParseId, type Money } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 import { InsufficientStockError, type StockLedger } from './stock-ledger.ts';
 
@@ -45,8 +47,32 @@ export class ReservationConflictError extends Error {
   override name = 'ReservationConflictError';
 }
 
+/** A partial release named products the reservation has no line for. */
+export class NotInReservationError extends Error {
+  override name = 'NotInReservationError';
+  readonly productIds: string[];
+  constructor(id: string, productIds: string[]) {
+    super(`${productIds.length === 1 ? 'product' : 'products'} ${productIds.join(', ')} ${productIds.length === 1 ? 'is' : 'are'} not in reservation ${id}`);
+    this.productIds = productIds;
+  }
+}
+
+/** A partial release of a reservation that is not confirmed: an unconfirmed one is only ever given back whole. */
+export class ReservationNotConfirmedError extends Error {
+  override name = 'ReservationNotConfirmedError';
+  constructor(id: string, decision: Decision | null) {
+    super(
+      decision === 'ABANDONED'
+        ? `reservation ${id} was never confirmed and is given back whole; only a confirmed reservation is released in part`
+        : `reservation ${id} is not confirmed yet; only a confirmed reservation is released in part (release it whole instead)`,
+    );
+  }
+}
+
 const takeOf = (id: string, line: ReservedLine) => `take:${id}:${line.productId.toHexString()}`;
 const giveOf = (id: string, line: ReservedLine) => `give:${id}:${line.productId.toHexString()}`;
+/** A product id as the lines keep it: a valid id in any case matches, anything else matches nothing. */
+const hexOf = (productId: string) => tryParseId(productId)?.toHexString() ?? productId;
 /** Reservations a sweep settles at once. */
 const SWEEP_CONCURRENCY = 4;
 /** Written only once every line has been given back. */
@@ -131,7 +157,8 @@ export class Reservations {
 
   /**
    * Gives a reservation's stock back: an order cancelled, or a placement given up. Unconfirmed, it
-   * is abandoned first, so a late confirmation or take fails. A second release changes nothing.
+   * is abandoned first, so a late confirmation or take fails. A second release changes nothing,
+   * nor do lines given back before by releaseLines.
    */
   async release(id: string): Promise<ReservationDocument | null> {
     await this.#decide(id, 'ABANDONED');
@@ -140,6 +167,47 @@ export class Reservations {
     if (!reservation) return null;
     if (GIVEN_BACK.includes(reservation.status)) return { ...reservation, status: 'RELEASED' };
     return this.#giveBack(reservation, 'RELEASED');
+  }
+
+  /**
+   * Gives back only these products' lines of a CONFIRMED reservation (one seller's share of an
+   * order); the other lines stay taken. Each line goes back at most once however often or
+   * concurrently this runs, and a whole release later gives back only the rest. Changes nothing
+   * and throws when a product is not in the reservation (NotInReservationError), the reservation
+   * is not confirmed (ReservationNotConfirmedError), or a named line is not taken yet because the
+   * reservation is still being made (ReservationConflictError). Returns it as CONFIRMED while some
+   * line is still taken, RELEASED once every line is back.
+   */
+  async releaseLines(id: string, productIds: readonly string[]): Promise<ReservationDocument | null> {
+    const reservation = await this.find(id);
+    if (!reservation) return null;
+    const held = new Map(reservation.items.map((line) => [line.productId.toHexString(), line]));
+    const named = [...new Set(productIds)];
+    const unknown = named.filter((productId) => !held.has(hexOf(productId)));
+    if (unknown.length > 0) throw new NotInReservationError(id, unknown);
+    const decision = await this.#decision(id);
+    if (decision !== 'CONFIRMED') throw new ReservationNotConfirmedError(id, decision);
+    const lines = [...new Set(named.map(hexOf))].map((productId) => held.get(productId)!);
+    // A confirmed reservation's takes were made before it was confirmed; were one still missing,
+    // voiding it here would fail the whole reservation, so that is refused instead.
+    const takes = new Map((await this.#ledger.movements(lines.map((line) => takeOf(id, line)))).map((entry) => [entry.movement, entry]));
+    if (takes.size < lines.length) throw new ReservationConflictError(`reservation ${id} is still being made; try again`);
+    for (const line of lines) {
+      const take = takes.get(takeOf(id, line))!;
+      if (take.delta < 0) await this.#ledger.applyOnce(line.productId, -take.delta, giveOf(id, line));
+    }
+    // Read after giving back: of releases racing over the last lines, at least one sees them all back.
+    const back = await this.givenBack(reservation);
+    if (back.size < reservation.items.length) return { ...reservation, status: 'CONFIRMED' };
+    if (!GIVEN_BACK.includes(reservation.status)) await this.#setStatus(id, 'RELEASED');
+    return { ...reservation, status: 'RELEASED' };
+  }
+
+  /** The product ids (hex) of the reservation's lines that are given back, or were never taken (voided). */
+  async givenBack(reservation: ReservationDocument): Promise<Set<string>> {
+    const names = reservation.items.flatMap((line) => [takeOf(reservation._id, line), giveOf(reservation._id, line)]);
+    const done = await this.#ledger.movements(names);
+    return new Set(done.filter((entry) => entry.movement?.startsWith('give:') || entry.delta === 0).map((entry) => entry.productId.toHexString()));
   }
 
   /**
