@@ -1,4 +1,4 @@
-// Who may read an order (its buyer, a seller of one of its items, or an ADMIN) and how they stand to it.
+// Who may read an order (its buyer, a seller of one of its items, or an ADMIN), which part of it they see, and how they stand to it.
 import { hasRole, type Identity } from '@marketplace/auth';
 import { forbidden, requireUser } from '@marketplace/service-kit';
 import type { ObjectId } from 'mongodb';
@@ -26,6 +26,24 @@ export function assertCanReadHistory(identity: Identity, userId: string): void {
   const user = requireUser(identity);
   if (user.userId !== userId && !hasRole(identity, 'ADMIN')) throw forbidden("you can only read your own orders");
 }
+
+/**
+ * The part of an order a reader sees: the whole of it for its buyer and ADMINs; for a seller who
+ * is neither, their own part only (their lines, their fulfilment), never another seller's.
+ */
+export type OrderView = { whole: true } | { whole: false; sellerId: ObjectId };
+
+/** Which part of the order the caller sees; call it once the caller may read the order (assertCanReadOrder). */
+export function orderView(identity: Identity, order: OrderDocument): OrderView {
+  const user = requireUser(identity);
+  if (order.buyerId.toHexString() === user.userId || hasRole(identity, 'ADMIN')) return { whole: true };
+  const sellerId = order.sellerIds.find((id) => id.toHexString() === user.userId);
+  if (!sellerId) throw forbidden('you can only read your own orders');
+  return { whole: false, sellerId };
+}
+
+/** Whether the view takes in what belongs to this seller of the order (their lines, their fulfilment). */
+export const seesSeller = (view: OrderView, sellerId: ObjectId): boolean => view.whole || view.sellerId.equals(sellerId);
 
 /** How the caller stands towards one fulfilment: its seller, or an ADMIN. */
 export function fulfillmentParty(identity: Identity, sellerId: ObjectId): FulfillmentParty {
