@@ -146,8 +146,31 @@ it('npm start brings up the seeded marketplace and the storefront, and stops it 
   const login = await expectData(gateway, 'mutation { login(email: "buyer@demo.marketplace", password: "demo-buyer-2024") { accessToken } }');
   const history = await expectData(gateway, '{ me { orders { edges { node { status total { amount } } } } } }', {}, { token: login.login.accessToken });
   const statuses = history.me.orders.edges.map((e: any) => e.node.status);
-  expect(new Set(statuses)).toEqual(new Set(['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED']));
+  expect(new Set(statuses)).toEqual(new Set(['PENDING', 'PAID', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED', 'CANCELLED']));
   expect(history.me.orders.edges[0].node.total.amount).toBeGreaterThan(0);
+
+  // The two-seller order, shipped in parts: the buyer follows both fulfilments; Lumen reads its own part only.
+  const parts = await expectData(
+    gateway,
+    '{ me { orders(status: PARTIALLY_SHIPPED) { edges { node { id total { amount } fulfillments { status trackingNumber seller { name } items { title quantity } } } } } } }',
+    {},
+    { token: login.login.accessToken },
+  );
+  expect(parts.me.orders.edges).toHaveLength(1);
+  const split = parts.me.orders.edges[0].node;
+  expect(split.total.amount).toBe(8800 + 2 * 3900);
+  expect(split.fulfillments.map((f: any) => [f.seller.name, f.status, f.trackingNumber, f.items])).toEqual([
+    ['Oak & Ember Workshop', 'SHIPPED', 'DEMO-TRACK-0003', [{ title: 'Stoneware dinner plates, set of four', quantity: 1 }]],
+    ['Lumen Lighting Co.', 'PENDING', null, [{ title: 'Paper pendant shade', quantity: 2 }]],
+  ]);
+  const lumen = await expectData(gateway, 'mutation { login(email: "lumen@demo.marketplace", password: "demo-lumen-2024") { accessToken } }');
+  const lumenView = await expectData(
+    gateway,
+    'query ($id: ID!) { order(id: $id) { status total { amount } trackingNumber items { title } fulfillments { status } } }',
+    { id: split.id },
+    { token: lumen.login.accessToken },
+  );
+  expect(lumenView.order).toEqual({ status: 'PARTIALLY_SHIPPED', total: { amount: 2 * 3900 }, trackingNumber: null, items: [{ title: 'Paper pendant shade' }], fulfillments: [{ status: 'PENDING' }] });
 
   const admin = await expectData(gateway, 'mutation { login(email: "admin@demo.marketplace", password: "demo-admin-2024") { user { roles } } }');
   expect(admin.login.user.roles).toContain('ADMIN');

@@ -51,16 +51,24 @@ export const CATALOG: readonly DemoProduct[] = ([
   { title: 'Beeswax taper candles, pair', description: 'Hand-dipped from pure beeswax, 25 cm tall, about eight hours of clean, honey-scented light each.', amount: 1200, stock: 30, category: 'candles', attributes: [{ name: 'Material', value: 'Beeswax' }, { name: 'Height', value: '25 cm' }], seller: 'second' },
 ] satisfies Omit<DemoProduct, 'images'>[]).map((p) => ({ ...p, images: [image(p.title.toLowerCase().replace(/[^a-z0-9]+/g, '-'))] }));
 
-export type DemoOrderState = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+export type DemoOrderState = 'PENDING' | 'PAID' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
-/** The buyer's orders: lines by catalog index, and how far each one got. */
+/**
+ * The buyer's orders: lines by catalog index, and how far each one got. Each holds one seller's
+ * products, but for the PARTIALLY_SHIPPED one: items of both sellers, paid, the first line's
+ * seller's part shipped with shipFulfillment and the other seller's still to ship.
+ */
 export const DEMO_ORDERS: readonly { lines: { index: number; quantity: number }[]; state: DemoOrderState }[] = [
   { lines: [{ index: 0, quantity: 2 }, { index: 3, quantity: 1 }], state: 'DELIVERED' },
   { lines: [{ index: 2, quantity: 1 }], state: 'SHIPPED' },
   { lines: [{ index: 4, quantity: 2 }], state: 'PAID' },
   { lines: [{ index: 6, quantity: 1 }, { index: 8, quantity: 3 }], state: 'PENDING' },
   { lines: [{ index: 5, quantity: 1 }], state: 'CANCELLED' },
+  { lines: [{ index: 1, quantity: 1 }, { index: 7, quantity: 2 }], state: 'PARTIALLY_SHIPPED' },
 ];
+
+/** The tracking number of the two-seller order's shipped part. */
+export const DEMO_PART_TRACKING = 'DEMO-TRACK-0003';
 
 /** Pasteable into Apollo Sandbox: the catalog across the products and users subgraphs. */
 export const EXAMPLE_QUERY = '{ products(first: 10) { edges { node { title price { amount currency } stock seller { name } } } } }';

@@ -3,7 +3,7 @@
 // gateway: the gateway may run only the clients' persisted documents (PERSISTED_DOCUMENTS_MODE=safelist),
 // and the seed's operations (createCategory, for one) are none of theirs.
 import { expectData, graphql } from '@marketplace/testing';
-import { CATALOG, CATEGORIES, CURRENCY, DEMO_BUYER, DEMO_ORDERS, DEMO_SECOND_SELLER, DEMO_SELLER, type DemoAccount, type DemoOrderState } from './demo.ts';
+import { CATALOG, CATEGORIES, CURRENCY, DEMO_BUYER, DEMO_ORDERS, DEMO_PART_TRACKING, DEMO_SECOND_SELLER, DEMO_SELLER, type DemoAccount, type DemoOrderState } from './demo.ts';
 
 export type SeedOutcome =
   | { kind: 'seeded'; products: number; categories: number; orders: number }
@@ -24,9 +24,18 @@ const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { 
 const CREATE_CATEGORY = 'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { id } }';
 const CREATE_PRODUCT = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }';
 const PLACE_ORDER = 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }';
-/** The order steps after placing it, all the orders subgraph's own mutations. */
-const STEPS: Record<Exclude<DemoOrderState, 'PENDING'>, { query: string; by: 'buyer' | 'seller' }[]> = {
+/** A seller who is not the buyer sees only their own fulfilment of an order. */
+const OWN_FULFILLMENT = 'query ($id: ID!) { order(id: $id) { fulfillments { id } } }';
+/**
+ * The order steps after placing it, all the orders subgraph's own mutations; a step `on: 'part'`
+ * takes the seller's own fulfilment's id rather than the order's.
+ */
+const STEPS: Record<Exclude<DemoOrderState, 'PENDING'>, { query: string; by: 'buyer' | 'seller'; on?: 'part' }[]> = {
   PAID: [{ query: 'mutation ($id: ID!) { payOrder(id: $id) { id } }', by: 'buyer' }],
+  PARTIALLY_SHIPPED: [
+    { query: 'mutation ($id: ID!) { payOrder(id: $id) { id } }', by: 'buyer' },
+    { query: `mutation ($id: ID!) { shipFulfillment(id: $id, trackingNumber: "${DEMO_PART_TRACKING}") { id } }`, by: 'seller', on: 'part' },
+  ],
   SHIPPED: [
     { query: 'mutation ($id: ID!) { payOrder(id: $id) { id } }', by: 'buyer' },
     { query: 'mutation ($id: ID!) { shipOrder(id: $id, trackingNumber: "DEMO-TRACK-0001") { id } }', by: 'seller' },
@@ -98,10 +107,14 @@ export async function seedDemo(urls: SeedUrls, admin: AdminCredentials | undefin
   for (const order of DEMO_ORDERS) {
     const items = order.lines.map(({ index, quantity }) => ({ productId: ids[index], quantity }));
     const placed = await expectData<{ placeOrder: { id: string } }>(urls.orders, PLACE_ORDER, { input: { items } }, { token: buyerToken });
-    // Orders that move past PAID hold one seller's products, so that seller may ship them.
+    // The seller of the first line takes the seller's steps: on the whole order where they sell
+    // every item, on their own part (their fulfilment) of the two-seller one.
+    const orderId = placed.placeOrder.id;
     const sellerToken = sellers[CATALOG[order.lines[0]!.index]!.seller];
     for (const step of order.state === 'PENDING' ? [] : STEPS[order.state]) {
-      await expectData(urls.orders, step.query, { id: placed.placeOrder.id }, { token: step.by === 'buyer' ? buyerToken : sellerToken });
+      const token = step.by === 'buyer' ? buyerToken : sellerToken;
+      const id = step.on === 'part' ? (await expectData<{ order: { fulfillments: { id: string }[] } }>(urls.orders, OWN_FULFILLMENT, { id: orderId }, { token })).order.fulfillments[0]!.id : orderId;
+      await expectData(urls.orders, step.query, { id }, { token });
     }
   }
   return { kind: 'seeded', products: ids.length, categories: categories.size, orders: DEMO_ORDERS.length };
