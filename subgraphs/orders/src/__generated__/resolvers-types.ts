@@ -86,9 +86,9 @@ export type Money = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * PENDING or PAID to CANCELLED, by the buyer, a seller of one of its items or an ADMIN: gives the
-   * reserved stock back and refunds a payment. The reason (at most 500 characters) is kept as the
-   * event's note.
+   * PENDING or PAID to CANCELLED, by the buyer, a seller of every item in the order or an ADMIN (a
+   * seller of some of its items cancels their part with cancelFulfillment): gives the reserved stock
+   * back and refunds a payment. The reason (at most 500 characters) is kept as the event's note.
    */
   cancelOrder: Order;
   /** SHIPPED to DELIVERED, by the fulfilment's seller or an ADMIN. */
@@ -155,25 +155,46 @@ export type MutationShipOrderArgs = {
   trackingNumber: Scalars['String']['input'];
 };
 
+/**
+ * An order of one buyer, with the items of one or more sellers. Its buyer and ADMINs see all of it;
+ * a seller of some of its items who is not its buyer sees the buyer, the status and their own part
+ * only (their lines, what they cost, their fulfilment), never another seller's.
+ */
 export type Order = {
   __typename?: 'Order';
   buyer: User;
   createdAt: Scalars['DateTime']['output'];
-  /** Every status the order has been in, oldest first; placing it is the first (PENDING, by the buyer). */
+  /**
+   * Every status the order has been in, oldest first; placing it is the first (PENDING, by the
+   * buyer). A step on one fulfilment that leaves the order's status as it was is that fulfilment's
+   * event only. For a seller who is not the buyer, a step another seller's part caused (by that
+   * seller or an ADMIN) keeps its status and time but reads with no actor and no note.
+   */
   events: Array<OrderEvent>;
   /**
    * One per seller of its items, each packed and sent by its seller. A seller who is not the buyer
-   * sees only their own; the buyer and ADMINs see every one.
+   * (nor an ADMIN) sees only their own; the buyer and ADMINs see every one.
    */
   fulfillments: Array<Fulfillment>;
   id: Scalars['ID']['output'];
-  /** At most 100 lines; most orders have a few. */
+  /**
+   * At most 100 lines; most orders have a few. A seller who is not the buyer (nor an ADMIN) reads
+   * their own lines only; the buyer and ADMINs read every line.
+   */
   items: Array<OrderItem>;
   /** While PENDING: the time by which it must be paid; after it the order is cancelled (note `payment timeout`) and its stock goes back. */
   paymentDueAt: Maybe<Scalars['DateTime']['output']>;
   status: OrderStatus;
+  /**
+   * What the order costs: for the buyer and ADMINs, every line; for a seller who is not the buyer,
+   * their own lines only (their fulfilment's subtotal).
+   */
   total: Money;
-  /** Set when the order is shipped. */
+  /**
+   * Set when the order is shipped: for the buyer and ADMINs, the latest tracking number given (by
+   * shipOrder or a shipFulfillment); for a seller who is not the buyer, their own fulfilment's only
+   * (null until they ship it), never another seller's.
+   */
   trackingNumber: Maybe<Scalars['String']['output']>;
 };
 
@@ -194,10 +215,13 @@ export type OrderEdge = {
 /** A change of an order's status: who made it, when, and why. */
 export type OrderEvent = {
   __typename?: 'OrderEvent';
-  /** Who made the change; null for a change the system made (a payment timeout) or an account that is not known. */
+  /**
+   * Who made the change; null for a change the system made (a payment timeout), an account that is
+   * not known, or (for a seller who is not the buyer) a step of another seller's part.
+   */
   actor: Maybe<User>;
   at: Scalars['DateTime']['output'];
-  /** The reason given for a cancellation. */
+  /** The reason given for a cancellation; null, for a seller who is not the buyer, on a step of another seller's part. */
   note: Maybe<Scalars['String']['output']>;
   status: OrderStatus;
 };
