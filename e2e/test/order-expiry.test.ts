@@ -3,7 +3,7 @@
 // racing the expiry end PAID with the stock held or CANCELLED with it back (and refunded), never both.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { PaymentProvider, PaymentRequest } from '@marketplace/orders';
+import type { PaymentProvider, PaymentRequest, RefundRequest } from '@marketplace/orders';
 import { expectData, graphql } from '@marketplace/testing';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 import { createProduct, ORDER_MUTATIONS, placeOrder, register, stockOf, type Account } from '../harness/marketplace.ts';
@@ -26,8 +26,8 @@ class SlowPayments implements PaymentProvider {
     return { paymentId: `pay-${request.reference}` };
   }
 
-  async refund(reference: string): Promise<void> {
-    this.refunds.push(reference);
+  async refund(request: RefundRequest): Promise<void> {
+    this.refunds.push(request.reference);
   }
 }
 

@@ -2,7 +2,7 @@
 // service: paying charges the order once, cancelling a paid order refunds it once, however often
 // or however concurrently it is cancelled, and cancelling an unpaid order refunds nothing.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { PaymentProvider, PaymentRequest } from '@marketplace/orders';
+import type { PaymentProvider, PaymentRequest, RefundRequest } from '@marketplace/orders';
 import { errorCodes, expectData, graphql, type GraphQLResult } from '@marketplace/testing';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 import { createProduct, ORDER_MUTATIONS, PLACE_ORDER, register, type Account } from '../harness/marketplace.ts';
@@ -17,8 +17,8 @@ class RecordingPayments implements PaymentProvider {
     return { paymentId: `pay-${request.reference}` };
   }
 
-  async refund(reference: string): Promise<void> {
-    this.refunds.push(reference);
+  async refund(request: RefundRequest): Promise<void> {
+    this.refunds.push(request.reference);
   }
 
   chargesOf(reference: string) {

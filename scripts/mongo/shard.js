@@ -102,6 +102,8 @@ const UNSHARDED = [
   },
   { db: ORDERS_DB, collection: 'openOrderSlots', why: 'one short-lived slot per unpaid order, a few megabytes; read by buyer, order and age, all on one shard' },
   { db: ORDERS_DB, collection: 'paymentChecks', why: 'only the payments and cancels in flight, a few hundred documents, written by _id' },
+  { db: ORDERS_DB, collection: 'fulfillmentCancels', why: "only the sellers' cancels in flight, a few documents, written by _id" },
+  { db: ORDERS_DB, collection: 'refunds', why: 'one small record per refunded fulfilment, a few percent of orders; read by order id' },
 ];
 
 const failures = [];

@@ -43,12 +43,12 @@ export function fulfillmentsOf(order: OrderDocument): FulfillmentRecord[] {
 }
 
 /** What the order's log says at `event`: paid or not, and each fulfilment's state. */
-export function snapshotAt(order: OrderDocument, event: Pick<OrderEventDocument, 'status' | 'trackingNumber' | 'paid' | 'fulfillments'>): OrderSnapshot {
+export function snapshotAt(order: OrderDocument, event: Pick<OrderEventDocument, 'status' | 'trackingNumber' | 'paid' | 'fulfillments' | 'charged'>): OrderSnapshot {
   const ids = fulfillmentsOf(order).map((f) => f.id);
   if (!event.fulfillments) return legacySnapshot(event.status === 'PARTIALLY_SHIPPED' ? 'PAID' : event.status, event.trackingNumber, ids);
   const fulfillments: Record<string, FulfillmentState> = {};
   for (const id of ids) fulfillments[id] = event.fulfillments[id] ?? { status: 'PENDING', trackingNumber: null };
-  return { paid: event.paid ?? false, fulfillments };
+  return { paid: event.paid ?? false, fulfillments, charged: event.charged ?? [] };
 }
 
 /** The status copy's entries for the seller queues: `<sellerId>:<status>`, one per fulfilment. */

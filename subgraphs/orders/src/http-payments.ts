@@ -1,12 +1,13 @@
 // A payment provider that is the operator's own payment service over HTTP (PAYMENT_PROVIDER=http): the plug for a real PSP.
 //
-// The protocol is two idempotent calls, both keyed by the order id:
-//   POST <PAYMENT_SERVICE_URL>/charges  {reference, amount: {amount, currency}, payerId} -> 200 {paymentId}
-//   POST <PAYMENT_SERVICE_URL>/refunds  {reference}                                     -> 2xx
-// with `Idempotency-Key: <reference>` (charges) or `refund:<reference>` (refunds). A 402 or 422
+// The protocol is two idempotent calls:
+//   POST <PAYMENT_SERVICE_URL>/charges  {reference, amount: {amount, currency}, payerId}   -> 200 {paymentId}
+//   POST <PAYMENT_SERVICE_URL>/refunds  {reference, refundId, amount: {amount, currency}} -> 2xx
+// with `Idempotency-Key: <reference>` (charges, keyed by the order id) or `refund:<refundId>`
+// (refunds: one per cancelled fulfilment, so a charge may be given back in parts). A 402 or 422
 // answer to a charge is a declined payment; anything else that is not 2xx is the service failing.
 import { appError, ErrorCode } from '@marketplace/service-kit';
-import type { PaymentProvider, PaymentRequest } from './payments.ts';
+import type { PaymentProvider, PaymentRequest, RefundRequest } from './payments.ts';
 
 const TIMEOUT_MS = 20_000;
 const DECLINED = new Set([402, 422]);
@@ -30,8 +31,8 @@ export class HttpPayments implements PaymentProvider {
     return { paymentId: body.paymentId };
   }
 
-  async refund(reference: string): Promise<void> {
-    await this.#json(await this.#post('/refunds', `refund:${reference}`, { reference }), 'refund');
+  async refund(request: RefundRequest): Promise<void> {
+    await this.#json(await this.#post('/refunds', `refund:${request.refundId}`, request), 'refund');
   }
 
   async #post(path: string, idempotencyKey: string, body: unknown): Promise<Response> {

@@ -9,7 +9,8 @@ import { appError, conflict, ErrorCode, type OrderLine } from '@marketplace/serv
 import { placeOnce } from './idempotent-placement.ts';
 import type { FulfillmentParty } from './order-states/fulfillments.ts';
 import { SYSTEM, type OrderParty } from './order-states/state-machine.ts';
-import { refusedFrom, TransitionRefusedError, type OrderTransitions, type TransitionResult } from './order-states/transitions.ts';
+import { FulfillmentRefusedError, refusedFrom, TransitionRefusedError, type OrderTransitions, type TransitionResult } from './order-states/transitions.ts';
+import { fulfillmentsOf } from './fulfillment-records.ts';
 import type { PaymentProvider } from './payments.ts';
 import { orderTotal } from './pricing.ts';
 import { StockUnavailableError, type StockClient } from './stock-client.ts';
@@ -88,11 +89,16 @@ export class OrderSteps {
     if (!order.stockConfirmedAt && (await this.confirmStock(order)) === 'expired') {
       throw conflict('the stock held for this order ran out before it was confirmed and has gone back; place the order again');
     }
+    // The fulfilments not cancelled by their sellers are what the buyer pays for.
+    const { snapshot } = await this.#transitions.snapshot(order);
+    const live = fulfillmentsOf(order).filter((f) => snapshot.fulfillments[f.id]?.status !== 'CANCELLED');
+    const charged = live.map((f) => f.id);
+    const amount = orderTotal(live.flatMap((f) => f.items));
     // Opened before charging: should this request die after the charge, the sweep refunds it once the order is cancelled.
-    await this.#stores.paymentChecks.open(order._id, 'pay');
+    await this.#stores.paymentChecks.open(order._id, 'pay', charged);
     let paymentId: string;
     try {
-      ({ paymentId } = await this.#payments.charge({ reference, amount: order.total, payerId: actorId.toHexString() }));
+      ({ paymentId } = await this.#payments.charge({ reference, amount, payerId: actorId.toHexString() }));
     } catch (error) {
       // Declined: nothing was taken. Any other failure leaves the check for the sweep.
       if (isRefusal(error)) await this.#stores.paymentChecks.settle(order._id, 'pay');
@@ -100,12 +106,14 @@ export class OrderSteps {
     }
     let paid: OrderDocument;
     try {
-      paid = (await this.#transitions.apply(order, 'pay', party, { actorId, paymentId })).order;
+      paid = (await this.#transitions.apply(order, 'pay', party, { actorId, paymentId, charged })).order;
     } catch (error) {
       // Cancelled (or expired) while the payment went through: nothing is left to pay for.
-      if (refusedFrom(error, 'CANCELLED')) await this.refund(order, 'pay');
+      if (refusedFrom(error, 'CANCELLED')) await this.refund(order, 'pay', charged);
       throw error;
     }
+    // A seller may have cancelled their part while the payment went through: that part goes back.
+    await this.settleRefunds(order);
     await this.#stores.paymentChecks.settle(order._id, 'pay');
     await this.#stores.slots.free(order._id);
     return paid;
@@ -142,9 +150,69 @@ export class OrderSteps {
     }
     await this.#afterCancel(order);
     // An unpaid order had nothing taken (a payment still going through refunds itself, or its check does).
-    if (cancelled.from === 'PAID') await this.refund(order, 'cancel');
-    else await this.#stores.paymentChecks.settle(order._id, 'cancel');
+    if (cancelled.from === 'PENDING') await this.#stores.paymentChecks.settle(order._id, 'cancel');
+    else await this.refund(order, 'cancel');
     return cancelled.order;
+  }
+
+  /**
+   * A seller (or an ADMIN) cancels their part of an order before it is shipped: its stock goes
+   * back, and if it was paid for, its subtotal is refunded, each once. A check opened first lets
+   * the sweep finish both should this request die halfway.
+   */
+  async cancelFulfillment(order: OrderDocument, fulfillmentId: string, { actorId, party }: FulfillmentActor, note: string | null): Promise<OrderDocument> {
+    await this.#stores.fulfillmentCancels.open(fulfillmentId, order._id);
+    let cancelled: TransitionResult;
+    try {
+      cancelled = await this.#transitions.applyToFulfillment(order, fulfillmentId, 'cancel', party, { actorId, note });
+    } catch (error) {
+      if (error instanceof FulfillmentRefusedError && error.decision.refusal === 'status' && error.decision.from === 'CANCELLED') {
+        // A retry after a cancel whose stock or refund did not get through finishes them.
+        await this.settleFulfillmentCancel(order, fulfillmentId).catch(() => undefined);
+      } else if (error instanceof FulfillmentRefusedError) {
+        await this.#stores.fulfillmentCancels.settle(fulfillmentId);
+      }
+      throw error;
+    }
+    // The cancel stands whatever happens next; what does not get through here, the sweep finishes.
+    await this.settleFulfillmentCancel(order, fulfillmentId).catch(() => undefined);
+    return cancelled.order;
+  }
+
+  /** The stock of a cancelled fulfilment back and its payment refunded, then its check settled; each happens once. */
+  async settleFulfillmentCancel(order: OrderDocument, fulfillmentId: string): Promise<void> {
+    const record = fulfillmentsOf(order).find((f) => f.id === fulfillmentId);
+    const { event, snapshot } = await this.#transitions.snapshot(order);
+    if (!record || snapshot.fulfillments[fulfillmentId]?.status !== 'CANCELLED') {
+      await this.#stores.fulfillmentCancels.settle(fulfillmentId);
+      return;
+    }
+    if (event.status === 'CANCELLED') {
+      // Every part is cancelled: the order is, and its whole reservation goes back.
+      await this.releaseCancelled(order);
+    } else {
+      // Only a confirmed reservation gives back part of itself (an unconfirmed one is confirmed or expired first).
+      if (!order.stockConfirmedAt && !(await this.#stores.orders.findById(order._id))?.stockConfirmedAt) await this.confirmStock(order);
+      await this.#stock.release(order._id.toHexString(), record.items.map((item) => item.productId.toHexString()));
+    }
+    await this.settleRefunds(order);
+    await this.#stores.fulfillmentCancels.settle(fulfillmentId);
+  }
+
+  /**
+   * Refunds the subtotal of every fulfilment the payment was taken for and that is now cancelled,
+   * once each (a provider refunds a refundId once; the record says it was done). `charged` names
+   * fulfilments charged by a payment the log has not recorded (it lost to a cancel).
+   */
+  async settleRefunds(order: OrderDocument, charged: readonly string[] = []): Promise<void> {
+    const { snapshot } = await this.#transitions.snapshot(order);
+    const chargedIds = new Set([...(snapshot.charged ?? []), ...charged]);
+    for (const fulfillment of fulfillmentsOf(order)) {
+      if (!chargedIds.has(fulfillment.id) || snapshot.fulfillments[fulfillment.id]?.status !== 'CANCELLED') continue;
+      if (await this.#stores.refunds.has(fulfillment.id)) continue;
+      await this.#payments.refund({ reference: order._id.toHexString(), refundId: fulfillment.id, amount: fulfillment.subtotal });
+      await this.#stores.refunds.record({ _id: fulfillment.id, orderId: order._id, fulfillmentId: fulfillment.id, amount: fulfillment.subtotal, at: new Date() });
+    }
   }
 
   /**
@@ -188,11 +256,11 @@ export class OrderSteps {
   }
 
   /**
-   * Gives a cancelled order's payment back and settles the check that called for it; a provider
-   * refunds a reference once, and refunding what was never charged changes nothing.
+   * Gives a cancelled order's payment back, part by part, and settles the check that called for
+   * it; `charged` names the parts a payment the log did not record was taken for.
    */
-  async refund(order: Pick<OrderDocument, '_id'>, check: PaymentCheckKind): Promise<void> {
-    await this.#payments.refund(order._id.toHexString());
+  async refund(order: OrderDocument, check: PaymentCheckKind, charged: readonly string[] = []): Promise<void> {
+    await this.settleRefunds(order, charged);
     await this.#stores.paymentChecks.settle(order._id, check);
   }
 

@@ -9,11 +9,20 @@ export interface PaymentRequest {
   payerId: string;
 }
 
+/** Part (or all) of a charge given back: one seller's fulfilment of the order. */
+export interface RefundRequest {
+  /** The charge's reference (the order id). */
+  reference: string;
+  /** A provider must make each refund at most once, however often it is asked: `<orderId>:<fulfilmentId>`. */
+  refundId: string;
+  amount: Money;
+}
+
 export interface PaymentProvider {
   /** Takes the amount, or returns the payment already taken for this reference. */
   charge(request: PaymentRequest): Promise<{ paymentId: string }>;
-  /** Gives a reference's payment back; refunding twice, or what was never charged, changes nothing. */
-  refund(reference: string): Promise<void>;
+  /** Gives the amount of a reference's payment back once per refundId; a refund of what was never charged changes nothing. */
+  refund(request: RefundRequest): Promise<void>;
 }
 
 /** Approves every payment and takes no money: for development and tests only (PAYMENT_PROVIDER refuses it in production). */

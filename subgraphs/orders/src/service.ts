@@ -10,7 +10,7 @@ import { StockClient } from './stock-client.ts';
 import { openStores, type Stores } from './stores/index.ts';
 import { orderSweepTasks } from './sweeps/order-holds.ts';
 
-export type { PaymentProvider, PaymentRequest } from './payments.ts';
+export type { PaymentProvider, PaymentRequest, RefundRequest } from './payments.ts';
 
 export const typeDefs = readSubgraphSchema(new URL('./schema.graphql', import.meta.url));
 

@@ -46,11 +46,12 @@ describe('HttpPayments', () => {
     expect(received[0]!.headers).toMatchObject({ 'idempotency-key': request.reference, authorization: 'Bearer service-token', 'content-type': 'application/json' });
   });
 
-  it('refunds by reference under its own idempotency key', async () => {
+  it('refunds a part of a charge under the refund\'s own idempotency key', async () => {
     answer = { status: 204, body: '' };
-    await new HttpPayments({ url }).refund(request.reference);
-    expect(received[0]).toMatchObject({ path: '/pay/refunds', body: { reference: request.reference } });
-    expect(received[0]!.headers['idempotency-key']).toBe(`refund:${request.reference}`);
+    const refund = { reference: request.reference, refundId: `${request.reference}:f1`, amount: { amount: 500, currency: 'EUR' } };
+    await new HttpPayments({ url }).refund(refund);
+    expect(received[0]).toMatchObject({ path: '/pay/refunds', body: refund });
+    expect(received[0]!.headers['idempotency-key']).toBe(`refund:${request.reference}:f1`);
     expect(received[0]!.headers.authorization).toBeUndefined();
   });
 
@@ -63,6 +64,6 @@ describe('HttpPayments', () => {
     answer = { status: 200, body: '{}' };
     await expect(payments.charge(request)).rejects.toThrow(/without a paymentId/);
     answer = { status: 503, body: '' };
-    await expect(payments.refund(request.reference)).rejects.toThrow('HTTP 503');
+    await expect(payments.refund({ reference: request.reference, refundId: request.reference, amount: request.amount })).rejects.toThrow('HTTP 503');
   });
 });

@@ -86,6 +86,12 @@ export type Money = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * PENDING to CANCELLED, by the fulfilment's seller or an ADMIN, before it is shipped: gives its
+   * stock back and, if the order was paid, refunds its subtotal, each once. The reason (at most 500
+   * characters) is kept as the event's note. The order is CANCELLED once all its fulfilments are.
+   */
+  cancelFulfillment: Fulfillment;
+  /**
    * PENDING or PAID to CANCELLED, by the buyer, a seller of every item in the order or an ADMIN (a
    * seller of some of its items cancels their part with cancelFulfillment): gives the reserved stock
    * back and refunds a payment. The reason (at most 500 characters) is kept as the event's note.
@@ -115,6 +121,12 @@ export type Mutation = {
    * items ships their part with shipFulfillment).
    */
   shipOrder: Order;
+};
+
+
+export type MutationCancelFulfillmentArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -184,6 +196,8 @@ export type Order = {
   items: Array<OrderItem>;
   /** While PENDING: the time by which it must be paid; after it the order is cancelled (note `payment timeout`) and its stock goes back. */
   paymentDueAt: Maybe<Scalars['DateTime']['output']>;
+  /** What has been given back of the payment: the subtotals of cancelled fulfilments it was taken for (for a seller who is not the buyer, of their own part). */
+  refunded: Money;
   status: OrderStatus;
   /**
    * What the order costs: for the buyer and ADMINs, every line; for a seller who is not the buyer,
@@ -541,6 +555,7 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelFulfillment?: Resolver<ResolversTypes['Fulfillment'], ParentType, ContextType, RequireFields<MutationCancelFulfillmentArgs, 'id'>>;
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
   deliverFulfillment?: Resolver<ResolversTypes['Fulfillment'], ParentType, ContextType, RequireFields<MutationDeliverFulfillmentArgs, 'id'>>;
   deliverOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationDeliverOrderArgs, 'id'>>;
@@ -559,6 +574,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
   paymentDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  refunded?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -29,6 +29,8 @@ export interface FulfillmentState {
 export interface OrderSnapshot {
   paid: boolean;
   fulfillments: Readonly<Record<string, FulfillmentState>>;
+  /** The fulfilments the payment was taken for (those not cancelled when it was); empty until paid. */
+  charged?: readonly string[];
 }
 
 interface Rule {
@@ -92,7 +94,7 @@ export function deriveOrderStatus(snapshot: OrderSnapshot): DerivedOrderStatus {
 
 /** The snapshot after one fulfilment's change. */
 export function withFulfillment(snapshot: OrderSnapshot, id: string, change: FulfillmentState): OrderSnapshot {
-  return { paid: snapshot.paid, fulfillments: { ...snapshot.fulfillments, [id]: change } };
+  return { ...snapshot, fulfillments: { ...snapshot.fulfillments, [id]: change } };
 }
 
 /**
@@ -114,7 +116,7 @@ export function afterOrderAction(snapshot: OrderSnapshot, action: OrderAction, t
   for (const [id, state] of Object.entries(snapshot.fulfillments)) {
     fulfillments[id] = state.status === from ? { status: to, trackingNumber: action === 'ship' ? trackingNumber : state.trackingNumber } : state;
   }
-  return { paid: snapshot.paid, fulfillments };
+  return { ...snapshot, fulfillments };
 }
 
 /**
@@ -126,5 +128,7 @@ export function legacySnapshot(status: 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVER
     status: status === 'SHIPPED' || status === 'DELIVERED' || status === 'CANCELLED' ? status : 'PENDING',
     trackingNumber: status === 'SHIPPED' || status === 'DELIVERED' ? trackingNumber : null,
   };
-  return { paid: status !== 'PENDING' && status !== 'CANCELLED', fulfillments: Object.fromEntries(fulfillmentIds.map((id) => [id, each])) };
+  const paid = status !== 'PENDING' && status !== 'CANCELLED';
+  // A payment of then was taken for the whole order.
+  return { paid, fulfillments: Object.fromEntries(fulfillmentIds.map((id) => [id, each])), charged: paid ? [...fulfillmentIds] : [] };
 }

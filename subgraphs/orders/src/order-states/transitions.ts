@@ -33,6 +33,8 @@ export interface TransitionDetails {
   note?: string | null;
   trackingNumber?: string;
   paymentId?: string;
+  /** For a payment: the fulfilments it was taken for. */
+  charged?: string[];
 }
 
 export interface TransitionResult {
@@ -135,7 +137,8 @@ export class OrderTransitions {
 function eventAfter(order: OrderDocument, latest: OrderEventDocument, action: OrderAction, party: OrderParty, details: TransitionDetails): OrderEventDocument {
   const decision = decide(action, latest.status, party);
   if (!decision.ok) throw new TransitionRefusedError(decision);
-  const snapshot = afterOrderAction(snapshotAt(order, latest), action, details.trackingNumber ?? null);
+  const after = afterOrderAction(snapshotAt(order, latest), action, details.trackingNumber ?? null);
+  const snapshot = action === 'pay' ? { ...after, charged: details.charged ?? Object.keys(after.fulfillments) } : after;
   return nextEvent(order, latest, snapshot, details);
 }
 
@@ -171,6 +174,7 @@ function nextEvent(order: OrderDocument, latest: OrderEventDocument, snapshot: O
     trackingNumber: details.trackingNumber ?? latest.trackingNumber,
     paid: snapshot.paid,
     fulfillments: { ...snapshot.fulfillments },
+    charged: [...(snapshot.charged ?? [])],
     ...(details.paymentId ? { paymentId: details.paymentId } : {}),
   };
 }

@@ -6,6 +6,7 @@ import type {
   FulfillmentEventResolvers,
   FulfillmentResolvers,
   MutationResolvers,
+  OrderResolvers,
   QueryResolvers,
   UserResolvers,
 } from '../__generated__/resolvers-types.ts';
@@ -16,7 +17,7 @@ import type { FulfillmentStatus } from '../order-states/fulfillments.ts';
 import { FulfillmentRefusedError } from '../order-states/transitions.ts';
 import { placementEvent } from '../stores/order-events.ts';
 import type { OrderDocument, OrderStatus } from '../stores/orders.ts';
-import { validateTrackingNumber } from '../validation.ts';
+import { validateReason, validateTrackingNumber } from '../validation.ts';
 
 export type FulfillmentPage = CountedPage<FulfillmentRecord>;
 
@@ -110,7 +111,7 @@ async function after(ctx: Context, record: FulfillmentRecord, run: () => Promise
   return fulfillmentsOf(order).find((f) => f.id === record.id)!;
 }
 
-export const fulfillmentMutations: Pick<MutationResolvers, 'shipFulfillment' | 'deliverFulfillment'> = {
+export const fulfillmentMutations: Pick<MutationResolvers, 'shipFulfillment' | 'deliverFulfillment' | 'cancelFulfillment'> = {
   async shipFulfillment(_parent, { id, trackingNumber }, ctx) {
     requireUser(ctx.identity);
     const tracking = validateTrackingNumber(trackingNumber);
@@ -121,5 +122,21 @@ export const fulfillmentMutations: Pick<MutationResolvers, 'shipFulfillment' | '
   async deliverFulfillment(_parent, { id }, ctx) {
     const { record, party, actorId } = await target(ctx, id);
     return after(ctx, record, () => ctx.steps.deliverFulfillment(record.order, record.id, { actorId, party }));
+  },
+
+  async cancelFulfillment(_parent, { id, reason }, ctx) {
+    requireUser(ctx.identity);
+    const note = validateReason(reason);
+    const { record, party, actorId } = await target(ctx, id);
+    return after(ctx, record, () => ctx.steps.cancelFulfillment(record.order, record.id, { actorId, party }, note));
+  },
+};
+
+/** Order.refunded: the refunds of the fulfilments the caller may see. */
+export const orderRefunds: Pick<OrderResolvers, 'refunded'> = {
+  async refunded(order, _args, ctx) {
+    const visible = new Set(fulfillmentsOf(order).filter((f) => canReadFulfillment(ctx.identity, order, f.sellerId)).map((f) => f.id));
+    const refunds = (await ctx.loaders.refunds.load(order._id)).filter((r) => visible.has(r.fulfillmentId));
+    return { amount: refunds.reduce((sum, r) => sum + r.amount.amount, 0), currency: order.total.currency };
   },
 };

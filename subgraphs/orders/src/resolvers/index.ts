@@ -1,7 +1,7 @@
 // The orders subgraph's resolver map.
 import { DateTime } from '@marketplace/service-kit';
 import type { Resolvers } from '../__generated__/resolvers-types.ts';
-import { Fulfillment, FulfillmentConnection, FulfillmentEvent, fulfillmentMutations, fulfillmentQueries, fulfillmentQueue } from './fulfillments.ts';
+import { Fulfillment, FulfillmentConnection, FulfillmentEvent, fulfillmentMutations, fulfillmentQueries, fulfillmentQueue, orderRefunds } from './fulfillments.ts';
 import { OrderConnection, User as UserHistories } from './history.ts';
 import { statusChanges } from './status-changes.ts';
 import { Order, OrderEvent, OrderItem, orderQueries } from './order.ts';
@@ -11,7 +11,7 @@ export const resolvers: Resolvers = {
   DateTime,
   Query: { ...orderQueries, ...fulfillmentQueries },
   Mutation: { placeOrder, ...statusChanges, ...fulfillmentMutations },
-  Order,
+  Order: { ...Order, ...orderRefunds },
   OrderEvent,
   OrderItem,
   OrderConnection,

@@ -4,7 +4,9 @@ import { IdempotencyClaims } from './idempotency-claims.ts';
 import { OpenOrderSlots } from './open-order-slots.ts';
 import { OrderEventLog } from './order-events.ts';
 import { OrdersStore } from './orders.ts';
+import { FulfillmentCancels } from './fulfillment-cancels.ts';
 import { PaymentChecks } from './payment-checks.ts';
+import { Refunds } from './refunds.ts';
 
 export interface Stores {
   orders: OrdersStore;
@@ -12,13 +14,25 @@ export interface Stores {
   claims: IdempotencyClaims;
   slots: OpenOrderSlots;
   paymentChecks: PaymentChecks;
+  refunds: Refunds;
+  fulfillmentCancels: FulfillmentCancels;
 }
 
 export async function openStores(db: Db): Promise<Stores> {
-  const stores = { orders: new OrdersStore(db), events: new OrderEventLog(db), claims: new IdempotencyClaims(db), slots: new OpenOrderSlots(db), paymentChecks: new PaymentChecks(db) };
+  const stores = {
+    orders: new OrdersStore(db),
+    events: new OrderEventLog(db),
+    claims: new IdempotencyClaims(db),
+    slots: new OpenOrderSlots(db),
+    paymentChecks: new PaymentChecks(db),
+    refunds: new Refunds(db),
+    fulfillmentCancels: new FulfillmentCancels(db),
+  };
   await stores.orders.ensureIndexes();
   await stores.events.ensureIndexes();
   await stores.slots.ensureIndexes();
   await stores.paymentChecks.ensureIndexes();
+  await stores.refunds.ensureIndexes();
+  await stores.fulfillmentCancels.ensureIndexes();
   return stores;
 }

@@ -25,6 +25,8 @@ export interface OrderEventDocument {
   paid?: boolean;
   /** Each fulfilment's state as of this event, by fulfilment id (missing on events from before fulfilments). */
   fulfillments?: Record<string, { status: 'PENDING' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED'; trackingNumber: string | null }>;
+  /** The fulfilments the payment was taken for, recorded by the PAID event and carried forward. */
+  charged?: string[];
   /** The fulfilment this event changed, for a seller's own step; unset for a whole-order step. */
   fulfillmentId?: string;
 }

@@ -15,6 +15,8 @@ export interface PaymentCheck {
   _id: string;
   orderId: ObjectId;
   kind: PaymentCheckKind;
+  /** For a payment: the fulfilments it is taken for (so a charge the log never recorded is refunded in full). */
+  charged?: string[];
   at: Date;
 }
 
@@ -29,9 +31,9 @@ export class PaymentChecks {
     await ensureIndexes(this.#checks, [{ key: { at: 1 }, name: 'oldest_first' }]);
   }
 
-  async open(orderId: ObjectId, kind: PaymentCheckKind): Promise<void> {
+  async open(orderId: ObjectId, kind: PaymentCheckKind, charged?: string[]): Promise<void> {
     try {
-      await this.#checks.insertOne({ _id: `${orderId.toHexString()}:${kind}`, orderId, kind, at: new Date() });
+      await this.#checks.insertOne({ _id: `${orderId.toHexString()}:${kind}`, orderId, kind, ...(charged ? { charged } : {}), at: new Date() });
     } catch (error) {
       // A retry of the same step: one check is enough.
       if (!isDuplicateKeyError(error)) throw error;

@@ -4,6 +4,7 @@
 // Every step is decided by a unique insert (the order's event log, the products service's ledger
 // and decisions), so every replica may sweep the same orders at once and nothing happens twice.
 import type { SweepReport, SweepTask } from '@marketplace/service-kit';
+import { fulfillmentsOf } from '../fulfillment-records.ts';
 import { EXPIRY_NOTES, type OrderSteps } from '../order-steps.ts';
 import type { OrderTransitions } from '../order-states/transitions.ts';
 import { StockUnavailableError } from '../stock-client.ts';
@@ -72,6 +73,27 @@ export function orderSweepTasks({ stores, steps, transitions }: OrderSweepDeps):
     },
     paymentChecksTask({ stores, steps, transitions }),
     {
+      name: 'fulfillment-cancels',
+      async run() {
+        const checks = await stores.fulfillmentCancels.olderThan(new Date(Date.now() - CANCEL_CHECK_AGE_MS), BATCH);
+        const orders = new Map((await stores.orders.findByIds([...new Map(checks.map((c) => [c.orderId.toHexString(), c.orderId])).values()])).map((o) => [o._id.toHexString(), o]));
+        let settled = 0;
+        let failed = 0;
+        for (const check of checks) {
+          const order = orders.get(check.orderId.toHexString());
+          try {
+            if (order) await steps.settleFulfillmentCancel(order, check._id);
+            else await stores.fulfillmentCancels.settle(check._id);
+            settled++;
+          } catch (error) {
+            failed++;
+            if (error instanceof StockUnavailableError) break;
+          }
+        }
+        return { settled, failed, full: checks.length === BATCH };
+      },
+    },
+    {
       name: 'open-order-slots',
       async run() {
         const slots = await stores.slots.unchecked(new Date(Date.now() - SLOT_RECHECK_MS), BATCH);
@@ -112,11 +134,16 @@ function paymentChecksTask({ stores, steps, transitions }: OrderSweepDeps): Swee
         const status = order ? (await transitions.current(order)).status : null;
         // Unpaid and still open: it is paid or expires later, and settled then.
         if (status === 'PENDING') continue;
-        if (status === 'CANCELLED') {
-          await steps.refund({ _id: check.orderId }, check.kind);
+        if (!order) {
+          await stores.paymentChecks.settle(check.orderId, check.kind);
+          report.settled++;
+        } else if (status === 'CANCELLED') {
+          // A payment the log never recorded was taken for the parts its check names (all, for checks of before fulfilments).
+          await steps.refund(order, check.kind, check.kind === 'pay' ? (check.charged ?? fulfillmentsOf(order).map((f) => f.id)) : []);
           report.refunded++;
         } else {
-          await stores.paymentChecks.settle(check.orderId, check.kind);
+          // Paid: the payment stands, less the parts cancelled since, which are refunded.
+          await steps.refund(order, check.kind);
           report.settled++;
         }
       }
