@@ -19,7 +19,13 @@ class RecordingPayments implements PaymentProvider {
     if (this.chargeDelayMs) await new Promise((resolve) => setTimeout(resolve, this.chargeDelayMs));
     return { paymentId: `pay-${request.reference}` };
   }
+  /** Refunds that fail before reaching the provider (it is down), counted down. */
+  failRefunds = 0;
   async refund(request: RefundRequest): Promise<void> {
+    if (this.failRefunds > 0) {
+      this.failRefunds--;
+      throw new Error('the payment service is down');
+    }
     this.refunds.push(structuredClone(request));
   }
   refundsOf(orderId: string) {
@@ -124,6 +130,25 @@ describe('cancelling one fulfilment', () => {
     expect(last.cancelFulfillment.order.status).toBe('CANCELLED');
     expect(await stocks()).toEqual([stockA! + 2, stockB! + 1]);
     expect(payments.refunds.map((r) => [r.refundId, r.amount.amount]).sort()).toEqual([[a, 2 * A_PRICE], [b, B_PRICE]].sort());
+  });
+
+  it('stands when its refund fails, and a retry of the cancel makes the refund, once', async () => {
+    const { orderId, b } = await twoSellerOrder();
+    await expectData(sg.url, ORDER_MUTATIONS.pay, { id: orderId }, { token: buyer.token });
+    payments.failRefunds = 1;
+    const cancelled = await expectData(sg.url, CANCEL, { id: b }, { token: sellerB.token });
+    expect(cancelled.cancelFulfillment.status).toBe('CANCELLED');
+    expect(payments.refunds).toEqual([]);
+    expect(await refundRecords(orderId)).toEqual([]);
+    const check = sg.mongo.orders.db(sg.databases.orders).collection('fulfillmentCancels');
+    expect(await check.countDocuments({ _id: b as any })).toBe(1);
+    // The retry is refused (it is cancelled already) and finishes what the first one left.
+    expect(errorCodes(await graphql(sg.url, CANCEL, { id: b }, { token: sellerB.token }))).toEqual(['BAD_USER_INPUT']);
+    expect(payments.refunds.map((r) => [r.refundId, r.amount.amount])).toEqual([[b, B_PRICE]]);
+    expect((await refundRecords(orderId)).map((r) => r._id)).toEqual([b]);
+    expect(await check.countDocuments({ _id: b as any })).toBe(0);
+    await graphql(sg.url, CANCEL, { id: b }, { token: sellerB.token });
+    expect(payments.refunds).toHaveLength(1);
   });
 
   it('is for the fulfilment\'s seller or an ADMIN: not the other seller, not the buyer', async () => {
