@@ -71,7 +71,7 @@ function expectExecuted(answer: Answer, requiredVariables: string[]): void {
 describe('the clients\' manifests at a safelist gateway', () => {
   it('holds both clients\' operations', () => {
     const names = operations.map((o) => o.name);
-    expect(names).toEqual(expect.arrayContaining(['SignIn', 'PlaceOrder', 'PayOrder', 'OrderHistory', 'StorefrontCatalog', 'StorefrontPlaceOrder', 'StorefrontShipOrder']));
+    expect(names).toEqual(expect.arrayContaining(['SignIn', 'PlaceOrder', 'PayOrder', 'OrderHistory', 'StorefrontCatalog', 'StorefrontPlaceOrder', 'StorefrontShipFulfillment', 'StorefrontCancelFulfillment']));
     expect(operations.length).toBeGreaterThan(20);
   });
 

@@ -270,7 +270,7 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     await watched.close();
   });
 
-  it('a seller registers, lists a product, changes its stock and price, ships and delivers its sale, and archives it', async () => {
+  it('a seller registers, lists a product, changes its stock and price, ships and delivers their part of a two-seller order, and archives it', async () => {
     const watched = await open();
     const { page } = watched;
     await page.goto(`${stack.storefrontUrl}/register`);
@@ -304,26 +304,32 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     await expect.poll(() => row.textContent()).toMatch(/14\.00/);
     await watched.screenshot('seller-listings');
 
-    // A buyer orders two and pays.
+    // A buyer orders two, with another seller's lantern in the same basket, and pays.
     const found = await expectData(stack.supergraph.url, 'query ($s: String!) { products(filter: { search: $s }) { edges { node { id title price { amount } } } } }', { s: `bowl ${tag}` });
     expect(found.products.edges.map((e: any) => [e.node.title, e.node.price.amount])).toEqual([[title, 1400]]);
     const buyer = await register(stack.supergraph.url, 'BUYER', `Bowl buyer ${tag}`);
-    const orderId = await placeOrder(stack.supergraph.url, buyer.token, [{ productId: found.products.edges[0].node.id, quantity: 2 }]);
+    const orderId = await placeOrder(stack.supergraph.url, buyer.token, [
+      { productId: found.products.edges[0].node.id, quantity: 2 },
+      { productId: products.lantern.id, quantity: 1 },
+    ]);
     await expectData(stack.supergraph.url, ORDER_MUTATIONS.pay, { id: orderId }, { token: buyer.token });
 
-    // The sale: shipped with a tracking number, then delivered.
+    // The sale is the potter's part only: shipped with a tracking number, then delivered.
     await page.getByRole('link', { name: 'My sales' }).click();
     const sale = page.getByTestId('sale').filter({ hasText: `Bowl buyer ${tag}` });
-    await expect.poll(() => sale.locator('[data-status]').getAttribute('data-status')).toBe('PAID');
+    await expect.poll(() => sale.locator('[data-status]').getAttribute('data-status')).toBe('PENDING');
     expect(await sale.textContent()).toContain(`2 × ${title}`);
+    expect(await sale.textContent()).toMatch(/28\.00/);
+    expect(await page.locator('main').textContent()).not.toContain(products.lantern.title);
     await sale.getByLabel('Tracking number').fill('TRK-4471-BOWL');
     await watched.screenshot('seller-sales');
     await sale.getByRole('button', { name: 'Mark shipped' }).click();
     await expect.poll(() => sale.locator('[data-status]').getAttribute('data-status')).toBe('SHIPPED');
-    expect(await orderStatus(orderId, buyer.token)).toEqual({ status: 'SHIPPED', trackingNumber: 'TRK-4471-BOWL' });
+    expect(await orderStatus(orderId, buyer.token)).toEqual({ status: 'PARTIALLY_SHIPPED', trackingNumber: 'TRK-4471-BOWL' });
     await sale.getByRole('button', { name: 'Mark delivered' }).click();
     await expect.poll(() => sale.locator('[data-status]').getAttribute('data-status')).toBe('DELIVERED');
-    expect(await orderStatus(orderId, buyer.token)).toEqual({ status: 'DELIVERED', trackingNumber: 'TRK-4471-BOWL' });
+    // The lantern's seller has not shipped yet: the order is still on its way in part.
+    expect(await orderStatus(orderId, buyer.token)).toEqual({ status: 'PARTIALLY_SHIPPED', trackingNumber: 'TRK-4471-BOWL' });
 
     // Archived: gone from the catalog, still in the seller's list.
     await page.getByRole('link', { name: 'My listings' }).click();

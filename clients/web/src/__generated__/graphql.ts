@@ -19,6 +19,14 @@ export type CreateProductInput = {
   title: string;
 };
 
+export type FulfillmentStatus =
+  /** Not sent: the stock went back, and a payment for it is refunded. */
+  | 'CANCELLED'
+  | 'DELIVERED'
+  /** To be sent (or the order still to be paid). */
+  | 'PENDING'
+  | 'SHIPPED';
+
 export type MoneyInput = {
   amount: number;
   currency: string;
@@ -248,29 +256,39 @@ export type StorefrontArchiveProductMutationVariables = Exact<{
 
 export type StorefrontArchiveProductMutation = { archiveProduct: { id: string, status: ProductStatus, updatedAt: string } };
 
-export type StorefrontSalesQueryVariables = Exact<{
-  status?: OrderStatus | null | undefined;
+export type StorefrontFulfillmentsQueryVariables = Exact<{
+  status?: FulfillmentStatus | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
-export type StorefrontSalesQuery = { me: { id: string, sales: { totalCount: number, edges: Array<{ node: { id: string, status: OrderStatus, createdAt: string, paymentDueAt: string | null, trackingNumber: string | null, buyer: { id: string, name: string }, total: { amount: number, currency: string }, items: Array<{ title: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string } }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type StorefrontFulfillmentsQuery = { me: { id: string, fulfillments: { totalCount: number, edges: Array<{ node: { id: string, status: FulfillmentStatus, trackingNumber: string | null, subtotal: { amount: number, currency: string }, items: Array<{ title: string, quantity: number, product: { id: string } }>, order: { id: string, status: OrderStatus, createdAt: string, buyer: { id: string, name: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
-export type StorefrontShipOrderMutationVariables = Exact<{
+export type SellerFulfillmentFragment = { id: string, status: FulfillmentStatus, trackingNumber: string | null, subtotal: { amount: number, currency: string }, items: Array<{ title: string, quantity: number, product: { id: string } }>, order: { id: string, status: OrderStatus, createdAt: string, buyer: { id: string, name: string } } };
+
+export type StorefrontShipFulfillmentMutationVariables = Exact<{
   id: string | number;
   trackingNumber: string;
 }>;
 
 
-export type StorefrontShipOrderMutation = { shipOrder: { id: string, status: OrderStatus, createdAt: string, paymentDueAt: string | null, trackingNumber: string | null, total: { amount: number, currency: string }, items: Array<{ title: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string } }> } };
+export type StorefrontShipFulfillmentMutation = { shipFulfillment: { id: string, status: FulfillmentStatus, trackingNumber: string | null, subtotal: { amount: number, currency: string }, items: Array<{ title: string, quantity: number, product: { id: string } }>, order: { id: string, status: OrderStatus, createdAt: string, buyer: { id: string, name: string } } } };
 
-export type StorefrontDeliverOrderMutationVariables = Exact<{
+export type StorefrontDeliverFulfillmentMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type StorefrontDeliverOrderMutation = { deliverOrder: { id: string, status: OrderStatus, createdAt: string, paymentDueAt: string | null, trackingNumber: string | null, total: { amount: number, currency: string }, items: Array<{ title: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string } }> } };
+export type StorefrontDeliverFulfillmentMutation = { deliverFulfillment: { id: string, status: FulfillmentStatus, trackingNumber: string | null, subtotal: { amount: number, currency: string }, items: Array<{ title: string, quantity: number, product: { id: string } }>, order: { id: string, status: OrderStatus, createdAt: string, buyer: { id: string, name: string } } } };
+
+export type StorefrontCancelFulfillmentMutationVariables = Exact<{
+  id: string | number;
+  reason?: string | null | undefined;
+}>;
+
+
+export type StorefrontCancelFulfillmentMutation = { cancelFulfillment: { id: string, status: FulfillmentStatus, trackingNumber: string | null, subtotal: { amount: number, currency: string }, items: Array<{ title: string, quantity: number, product: { id: string } }>, order: { id: string, status: OrderStatus, createdAt: string, buyer: { id: string, name: string } } } };
 
 export const ViewerFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Viewer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}}]}}]} as unknown as DocumentNode<ViewerFragment, unknown>;
 export const SessionFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Session"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Viewer"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Viewer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}}]}}]} as unknown as DocumentNode<SessionFragment, unknown>;
@@ -278,6 +296,7 @@ export const OrderSummaryFragmentDoc = {"kind":"Document","definitions":[{"kind"
 export const OrderTimelineFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrderTimeline"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"note"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<OrderTimelineFragment, unknown>;
 export const ProductCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProductCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Product"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stock"}},{"kind":"Field","name":{"kind":"Name","value":"images"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"seller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<ProductCardFragment, unknown>;
 export const ListingFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Listing"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Product"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProductCard"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProductCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Product"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stock"}},{"kind":"Field","name":{"kind":"Name","value":"images"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"seller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"category"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<ListingFragment, unknown>;
+export const SellerFulfillmentFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SellerFulfillment"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Fulfillment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"subtotal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"quantity"}},{"kind":"Field","name":{"kind":"Name","value":"product"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"order"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"buyer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<SellerFulfillmentFragment, unknown>;
 export const StorefrontSignInDocument = {"__meta__":{"hash":"sha256:dea47985779e52824676ce94a0ccbdc79b8e78a9e0ff9cb1d2a7a86cbe87dc23"}} as unknown as DocumentNode<StorefrontSignInMutation, StorefrontSignInMutationVariables>;
 export const StorefrontRegisterDocument = {"__meta__":{"hash":"sha256:2604d40cb506a4f4b3b8635dc5b0636a796bf465bbaa04ce7b1ef1c0e503b52b"}} as unknown as DocumentNode<StorefrontRegisterMutation, StorefrontRegisterMutationVariables>;
 export const StorefrontRefreshDocument = {"__meta__":{"hash":"sha256:7a49e0206903ac2bf7a52e4a1bf7ba8fd460a4fa73bad70043bbf0681a76135e"}} as unknown as DocumentNode<StorefrontRefreshMutation, StorefrontRefreshMutationVariables>;
@@ -296,6 +315,7 @@ export const StorefrontCreateProductDocument = {"__meta__":{"hash":"sha256:121dd
 export const StorefrontUpdateProductDocument = {"__meta__":{"hash":"sha256:2224042a2cca01c722df19cb1cb07f1fe32afcf1428890cd0754122e683dc2f1"}} as unknown as DocumentNode<StorefrontUpdateProductMutation, StorefrontUpdateProductMutationVariables>;
 export const StorefrontAdjustStockDocument = {"__meta__":{"hash":"sha256:f899a6e823b380e9790c570bbbf09d4f3d37096fc657466bbca5259ae9115554"}} as unknown as DocumentNode<StorefrontAdjustStockMutation, StorefrontAdjustStockMutationVariables>;
 export const StorefrontArchiveProductDocument = {"__meta__":{"hash":"sha256:a0b04c737a9bb0ca6f72a2ec1ebd602f739cd7d56f77a2bd87593ee37693b744"}} as unknown as DocumentNode<StorefrontArchiveProductMutation, StorefrontArchiveProductMutationVariables>;
-export const StorefrontSalesDocument = {"__meta__":{"hash":"sha256:ade9b16b5ee38b20167d05c099d2737dc6d12b316612fd27c45be6ad5b76380b"}} as unknown as DocumentNode<StorefrontSalesQuery, StorefrontSalesQueryVariables>;
-export const StorefrontShipOrderDocument = {"__meta__":{"hash":"sha256:c732254f5ad40e1b3d434aecc4eac7ef9aeec2f3c7b55e012b2a9e471fa9a812"}} as unknown as DocumentNode<StorefrontShipOrderMutation, StorefrontShipOrderMutationVariables>;
-export const StorefrontDeliverOrderDocument = {"__meta__":{"hash":"sha256:3d056469a1590b4e68ace98cf2439ff222f4f94ac03d7081b6c0dbec42d822d5"}} as unknown as DocumentNode<StorefrontDeliverOrderMutation, StorefrontDeliverOrderMutationVariables>;
+export const StorefrontFulfillmentsDocument = {"__meta__":{"hash":"sha256:f2454b73beefb221073da6fdb8db6bb3753afccbb9d3423026927ef953f90126"}} as unknown as DocumentNode<StorefrontFulfillmentsQuery, StorefrontFulfillmentsQueryVariables>;
+export const StorefrontShipFulfillmentDocument = {"__meta__":{"hash":"sha256:f0cade4cd8cf28ea41935cfcaa0566ae07e260ec749e0ba05b5157e91d2182cc"}} as unknown as DocumentNode<StorefrontShipFulfillmentMutation, StorefrontShipFulfillmentMutationVariables>;
+export const StorefrontDeliverFulfillmentDocument = {"__meta__":{"hash":"sha256:bd4190c9c50da948cac2dfb30e5e8c0ef031ef111a5183f7775a3ad8bba457de"}} as unknown as DocumentNode<StorefrontDeliverFulfillmentMutation, StorefrontDeliverFulfillmentMutationVariables>;
+export const StorefrontCancelFulfillmentDocument = {"__meta__":{"hash":"sha256:8ca8415f8d4cce8f795ba78b64ab0264b7fb22c9c27222af6309d5fc30ce5567"}} as unknown as DocumentNode<StorefrontCancelFulfillmentMutation, StorefrontCancelFulfillmentMutationVariables>;
