@@ -101,6 +101,9 @@ describe('a two-seller order', () => {
     const twice = await graphql(sg.url, SHIP, { id: fulfillmentOf.B, t: 'ADM-2' }, { token: sellerB.token });
     expect(errorCodes(twice)).toEqual(['BAD_USER_INPUT']);
     expect(twice.errors?.[0]?.message).toMatch(/SHIPPED.*deliverFulfillment/);
+    // Delivering it: not for seller A or the buyer; for its own seller.
+    for (const token of [sellerA.token, buyer.token]) expect(errorCodes(await graphql(sg.url, DELIVER, { id: fulfillmentOf.B }, { token }))).toEqual(['FORBIDDEN']);
+    expect((await expectData(sg.url, DELIVER, { id: fulfillmentOf.B }, { token: sellerB.token })).deliverFulfillment.status).toBe('DELIVERED');
   });
 
   it("gives each seller their work queue, newest first, by status", async () => {
