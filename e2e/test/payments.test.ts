@@ -17,7 +17,12 @@ class RecordingPayments implements PaymentProvider {
     return { paymentId: `pay-${request.reference}` };
   }
 
+  readonly #refundIds = new Set<string>();
+
+  /** Like a real provider, makes each refund (refundId) once however often it is asked, and records it. */
   async refund(request: RefundRequest): Promise<void> {
+    if (this.#refundIds.has(request.refundId)) return;
+    this.#refundIds.add(request.refundId);
     this.refunds.push(request.reference);
   }
 
