@@ -6,7 +6,7 @@ import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { PaymentProvider, PaymentRequest, RefundRequest } from '@marketplace/orders';
 import { errorCodes, expectData, graphql } from '@marketplace/testing';
-import { createProduct, ORDER_MUTATIONS, placeOrder, register, stockOf, type Account } from '../harness/marketplace.ts';
+import { createProduct, login, ORDER_MUTATIONS, placeOrder, register, stockOf, type Account } from '../harness/marketplace.ts';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 
 class RecordingPayments implements PaymentProvider {
@@ -55,7 +55,7 @@ const ORDER = 'query ($id: ID!) { order(id: $id) { status total { amount } refun
 beforeAll(async () => {
   sg = await startSupergraph({ mongoUri: inject('mongoUri'), payments });
   [buyer, sellerA, sellerB] = await Promise.all([register(sg.url, 'BUYER'), register(sg.url, 'SELLER'), register(sg.url, 'SELLER')]);
-  admin = (await expectData(sg.url, 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: sg.admin.email, p: sg.admin.password })).login.accessToken;
+  admin = await login(sg.url, sg.admin.email, sg.admin.password);
   productA = await createProduct(sg.url, sellerA.token, { title: 'Oak stool', stock: 1000, amount: A_PRICE });
   productB = await createProduct(sg.url, sellerB.token, { title: 'Brass lamp', stock: 1000, amount: B_PRICE });
 });

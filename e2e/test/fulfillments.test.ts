@@ -2,7 +2,7 @@
 // its own seller, the order's status following them; who may read and change which fulfilment.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorCodes, expectData, graphql } from '@marketplace/testing';
-import { createProduct, ORDER_MUTATIONS, placeOrder, register, type Account } from '../harness/marketplace.ts';
+import { createProduct, login, ORDER_MUTATIONS, placeOrder, register, type Account } from '../harness/marketplace.ts';
 import { startSupergraph, type Supergraph } from '../harness/supergraph.ts';
 
 let sg: Supergraph;
@@ -94,7 +94,7 @@ describe('a two-seller order', () => {
     // The buyer reads both, and an ADMIN ships seller B's part.
     const buyerView = await expectData(sg.url, 'query ($id: ID!) { fulfillment(id: $id) { id status } }', { id: fulfillmentOf.B }, { token: buyer.token });
     expect(buyerView.fulfillment).toEqual({ id: fulfillmentOf.B, status: 'PENDING' });
-    const adminToken = (await expectData(sg.url, 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: sg.admin.email, p: sg.admin.password })).login.accessToken;
+    const adminToken = await login(sg.url, sg.admin.email, sg.admin.password);
     const byAdmin = await expectData(sg.url, SHIP, { id: fulfillmentOf.B, t: 'ADM-1' }, { token: adminToken });
     expect(byAdmin.shipFulfillment).toMatchObject({ status: 'SHIPPED', order: { status: 'PARTIALLY_SHIPPED' } });
     // Shipped twice: refused, naming where it can go.

@@ -32,6 +32,13 @@ async function registerInBrowser(page: Page, name: string, email: string, role: 
   await page.getByRole('button', { name: 'Create account' }).click();
 }
 
+/** Fills in the sign-in form the page shows and sends it. */
+async function signInInBrowser(page: Page, account: { email: string; password: string }): Promise<void> {
+  await page.getByLabel(/^Email/).fill(account.email);
+  await page.getByLabel(/^Password/).fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 async function storedSession(page: Page): Promise<{ accessToken: string; refreshToken: string; expiresAt: string } | null> {
   return page.evaluate(() => JSON.parse(localStorage.getItem('marketplace.session') ?? 'null'));
 }
@@ -138,9 +145,7 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     const { page } = watched;
     const buyer = await register(stack.supergraph.url, 'BUYER', `Second shopper ${tag}`);
     await page.goto(`${stack.storefrontUrl}/sign-in`);
-    await page.getByLabel(/^Email/).fill(buyer.email);
-    await page.getByLabel(/^Password/).fill(buyer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInInBrowser(page, buyer);
     await expect.poll(() => page.getByRole('button', { name: `Account of Second shopper ${tag}` }).isVisible()).toBe(true);
 
     // Two teapots, of which one is left.
@@ -182,9 +187,7 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     const { page } = watched;
     const buyer = await register(stack.supergraph.url, 'BUYER', `Unlucky shopper ${tag}`);
     await page.goto(`${stack.storefrontUrl}/sign-in?next=%2Fcart`);
-    await page.getByLabel(/^Email/).fill(buyer.email);
-    await page.getByLabel(/^Password/).fill(buyer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInInBrowser(page, buyer);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/cart');
     await page.goto(`${stack.storefrontUrl}/products/${products.lantern.id}`);
     await page.getByRole('button', { name: 'Add to cart' }).click();
@@ -226,9 +229,7 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     const { page } = watched;
     const buyer = await register(stack.supergraph.url, 'BUYER', `Returning shopper ${tag}`);
     await page.goto(`${stack.storefrontUrl}/sign-in?next=%2Forders`);
-    await page.getByLabel(/^Email/).fill(buyer.email);
-    await page.getByLabel(/^Password/).fill(buyer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInInBrowser(page, buyer);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/orders');
     const first = (await storedSession(page))!;
 
@@ -261,9 +262,7 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/orders?status=PAID');
     expect(await storedSession(page)).toBeNull();
-    await page.getByLabel(/^Email/).fill(buyer.email);
-    await page.getByLabel(/^Password/).fill(buyer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInInBrowser(page, buyer);
     await expect.poll(() => `${new URL(page.url()).pathname}${new URL(page.url()).search}`).toBe('/orders?status=PAID');
 
     expect(watched.problems()).toEqual([]);
