@@ -1,11 +1,12 @@
 // The catalog: search, filters, sort and cursor paging ("Show more"), all in the URL so a page can be shared.
 import { useState, type FormEvent } from 'react';
 import { Button, Card, Checkbox, Grid, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
-import { StorefrontCatalogDocument, StorefrontCategoriesDocument, type ProductCardFragment, type ProductFilter, type ProductSort } from '../__generated__/graphql.ts';
+import { StorefrontCatalogDocument, type ProductCardFragment, type ProductFilter, type ProductSort } from '../__generated__/graphql.ts';
 import { execute } from '../api/client.ts';
 import { cart } from '../cart.ts';
+import { useCategoryOptions } from '../components/categories.ts';
 import { Empty, ErrorNotice, Loading } from '../components/feedback.tsx';
 import { ProductImage } from '../components/product-image.tsx';
 import { formatMoney } from '../money.ts';
@@ -70,7 +71,7 @@ export function ProductCard({ product }: { product: ProductCardFragment }) {
 
 function Filters() {
   const [params, setParams] = useSearchParams();
-  const categories = useQuery({ queryKey: ['categories'], queryFn: () => execute(StorefrontCategoriesDocument, {}), staleTime: 300_000 });
+  const options = useCategoryOptions();
   const [min, setMin] = useState(params.get('min') ?? '');
   const [max, setMax] = useState(params.get('max') ?? '');
   const update = (name: string, value: string | null) => {
@@ -88,10 +89,6 @@ function Filters() {
     }
     setParams(next);
   };
-  const options = (categories.data?.categories ?? []).flatMap((root) => [
-    { value: root.id, label: root.name },
-    ...root.children.map((child) => ({ value: child.id, label: `${root.name} › ${child.name}` })),
-  ]);
   return (
     <Stack gap="md" component="aside" aria-label="Filters">
       <Select label="Category" placeholder="All categories" data={options} value={params.get('category')} onChange={(value) => update('category', value)} clearable />

@@ -5,20 +5,16 @@ import { Link, useSearchParams } from 'react-router';
 import { StorefrontOrderHistoryDocument, type OrderStatus } from '../__generated__/graphql.ts';
 import { execute } from '../api/client.ts';
 import { Empty, ErrorNotice, Loading } from '../components/feedback.tsx';
+import { statusFilters, statusParam } from '../components/status-filter.ts';
 import { OrderStatusBadge, STATUS_LABELS } from '../components/status.tsx';
 import { formatDate, formatMoney } from '../money.ts';
 
 const PAGE_SIZE = 10;
-export const STATUS_FILTERS = [{ value: 'ALL', label: 'All' }, ...(Object.keys(STATUS_LABELS) as OrderStatus[]).map((s) => ({ value: s, label: STATUS_LABELS[s] }))];
-
-export function statusParam(params: URLSearchParams): OrderStatus | undefined {
-  const value = params.get('status');
-  return value && value in STATUS_LABELS ? (value as OrderStatus) : undefined;
-}
+const STATUS_FILTERS = statusFilters(STATUS_LABELS);
 
 export function OrdersPage() {
   const [params, setParams] = useSearchParams();
-  const status = statusParam(params);
+  const status = statusParam<OrderStatus>(params, STATUS_LABELS);
   const history = useInfiniteQuery({
     queryKey: ['orders', status],
     queryFn: ({ pageParam }) => execute(StorefrontOrderHistoryDocument, { status, first: PAGE_SIZE, after: pageParam }),

@@ -4,13 +4,13 @@ import { Button, Group, NumberInput, Paper, Select, Stack, TextInput, Textarea, 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import {
-  StorefrontCategoriesDocument,
   StorefrontCreateProductDocument,
   StorefrontProductDocument,
   StorefrontUpdateProductDocument,
   type UpdateProductInput,
 } from '../../__generated__/graphql.ts';
 import { execute } from '../../api/client.ts';
+import { useCategoryOptions } from '../../components/categories.ts';
 import { ErrorNotice, Loading } from '../../components/feedback.tsx';
 import { formatMoney, parseAmount } from '../../money.ts';
 
@@ -33,7 +33,7 @@ export function ListingFormPage() {
   const queries = useQueryClient();
   const editing = id !== undefined;
   const existing = useQuery({ queryKey: ['product', id], queryFn: () => execute(StorefrontProductDocument, { id: id ?? '' }), enabled: editing });
-  const categories = useQuery({ queryKey: ['categories'], queryFn: () => execute(StorefrontCategoriesDocument, {}), staleTime: 300_000 });
+  const options = useCategoryOptions();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [priceError, setPriceError] = useState<string | undefined>();
 
@@ -93,10 +93,6 @@ export function ListingFormPage() {
   if (editing && existing.isPending) return <Loading />;
   if (editing && existing.error) return <ErrorNotice error={existing.error} title="This product could not be loaded" />;
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const options = (categories.data?.categories ?? []).flatMap((root) => [
-    { value: root.id, label: root.name },
-    ...root.children.map((child) => ({ value: child.id, label: `${root.name} › ${child.name}` })),
-  ]);
   return (
     <Paper withBorder p="xl" maw={640} mx="auto">
       <form onSubmit={submit}>

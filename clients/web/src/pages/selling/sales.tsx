@@ -14,17 +14,13 @@ import {
 } from '../../__generated__/graphql.ts';
 import { execute } from '../../api/client.ts';
 import { Empty, ErrorNotice, Loading } from '../../components/feedback.tsx';
+import { statusFilters, statusParam } from '../../components/status-filter.ts';
 import { formatDate, formatMoney } from '../../money.ts';
 
 const PAGE_SIZE = 10;
 const LABELS: Record<FulfillmentStatus, string> = { PENDING: 'To ship', SHIPPED: 'Shipped', DELIVERED: 'Delivered', CANCELLED: 'Cancelled' };
 const COLOURS: Record<FulfillmentStatus, string> = { PENDING: 'blue', SHIPPED: 'grape', DELIVERED: 'teal', CANCELLED: 'gray' };
-const FILTERS = [{ value: 'ALL', label: 'All' }, ...(Object.keys(LABELS) as FulfillmentStatus[]).map((s) => ({ value: s, label: LABELS[s] }))];
-
-function statusParam(params: URLSearchParams): FulfillmentStatus | undefined {
-  const value = params.get('status');
-  return value && value in LABELS ? (value as FulfillmentStatus) : undefined;
-}
+const FILTERS = statusFilters(LABELS);
 
 function SaleActions({ sale }: { sale: SellerFulfillmentFragment }) {
   const queries = useQueryClient();
@@ -86,7 +82,7 @@ function SaleActions({ sale }: { sale: SellerFulfillmentFragment }) {
 
 export function SalesPage() {
   const [params, setParams] = useSearchParams();
-  const status = statusParam(params);
+  const status = statusParam<FulfillmentStatus>(params, LABELS);
   const sales = useInfiniteQuery({
     queryKey: ['sales', status],
     queryFn: ({ pageParam }) => execute(StorefrontFulfillmentsDocument, { status, first: PAGE_SIZE, after: pageParam }),
