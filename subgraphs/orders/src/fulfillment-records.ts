@@ -6,7 +6,7 @@
 import { ObjectId } from 'mongodb';
 import type { Money } from '@marketplace/service-kit';
 import { orderTotal } from './pricing.ts';
-import { legacySnapshot, type FulfillmentState, type FulfillmentStatus, type OrderSnapshot } from './order-states/fulfillments.ts';
+import { LEGACY_FULFILLMENT_STATUS, legacySnapshot, type FulfillmentState, type FulfillmentStatus, type OrderSnapshot } from './order-states/fulfillments.ts';
 import type { OrderEventDocument } from './stores/order-events.ts';
 import type { OrderDocument, OrderItemDocument } from './stores/orders.ts';
 
@@ -61,7 +61,7 @@ export function fulfillmentStatusOf(record: FulfillmentRecord): FulfillmentStatu
   const seller = record.sellerId.toHexString();
   const copied = record.order.fulfillmentStates?.find((entry) => entry.startsWith(`${seller}:`));
   if (copied) return copied.slice(seller.length + 1) as FulfillmentStatus;
-  return legacySnapshot(record.order.status === 'PARTIALLY_SHIPPED' ? 'PAID' : record.order.status, null, [record.id]).fulfillments[record.id]!.status;
+  return LEGACY_FULFILLMENT_STATUS[record.order.status === 'PARTIALLY_SHIPPED' ? 'PAID' : record.order.status];
 }
 
 /** A change of one fulfilment's status, read from its order's log. */

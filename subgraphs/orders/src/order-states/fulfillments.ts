@@ -119,14 +119,27 @@ export function afterOrderAction(snapshot: OrderSnapshot, action: OrderAction, t
   return { ...snapshot, fulfillments };
 }
 
+/** The order statuses of the time before fulfilments (PARTIALLY_SHIPPED did not exist). */
+export type LegacyOrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+
+/** What each old order status means for every one of the order's fulfilments. */
+export const LEGACY_FULFILLMENT_STATUS: Readonly<Record<LegacyOrderStatus, FulfillmentStatus>> = {
+  PENDING: 'PENDING',
+  PAID: 'PENDING',
+  SHIPPED: 'SHIPPED',
+  DELIVERED: 'DELIVERED',
+  CANCELLED: 'CANCELLED',
+};
+
 /**
  * The snapshot an event of the time before fulfilments stands for: its order status applied to
  * every fulfilment, so orders placed before fulfilments existed read on as they always did.
  */
-export function legacySnapshot(status: 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED', trackingNumber: string | null, fulfillmentIds: readonly string[]): OrderSnapshot {
+export function legacySnapshot(status: LegacyOrderStatus, trackingNumber: string | null, fulfillmentIds: readonly string[]): OrderSnapshot {
+  const fulfillmentStatus = LEGACY_FULFILLMENT_STATUS[status];
   const each: FulfillmentState = {
-    status: status === 'SHIPPED' || status === 'DELIVERED' || status === 'CANCELLED' ? status : 'PENDING',
-    trackingNumber: status === 'SHIPPED' || status === 'DELIVERED' ? trackingNumber : null,
+    status: fulfillmentStatus,
+    trackingNumber: fulfillmentStatus === 'SHIPPED' || fulfillmentStatus === 'DELIVERED' ? trackingNumber : null,
   };
   const paid = status !== 'PENDING' && status !== 'CANCELLED';
   // A payment of then was taken for the whole order.

@@ -13,7 +13,7 @@ import type {
 import { assertCanReadHistory, canReadFulfillment, fulfillmentParty } from '../access.ts';
 import type { Context } from '../context.ts';
 import { fulfillmentEvents, fulfillmentsOf, fulfillmentStatusOf, parseFulfillmentId, queueEntry, type FulfillmentRecord } from '../fulfillment-records.ts';
-import type { FulfillmentStatus } from '../order-states/fulfillments.ts';
+import { LEGACY_FULFILLMENT_STATUS, type FulfillmentStatus, type LegacyOrderStatus } from '../order-states/fulfillments.ts';
 import { FulfillmentRefusedError } from '../order-states/transitions.ts';
 import { placementEvent } from '../stores/order-events.ts';
 import type { OrderDocument, OrderStatus } from '../stores/orders.ts';
@@ -34,12 +34,13 @@ async function readableFulfillment(id: string, ctx: Context): Promise<Fulfillmen
 }
 
 /** The order statuses that mean a fulfilment status on orders whose copy predates fulfilments. */
-const LEGACY_STATUSES: Record<FulfillmentStatus, OrderStatus[]> = {
-  PENDING: ['PENDING', 'PAID'],
-  SHIPPED: ['SHIPPED'],
-  DELIVERED: ['DELIVERED'],
-  CANCELLED: ['CANCELLED'],
-};
+const legacyStatusesFor = (status: FulfillmentStatus): OrderStatus[] =>
+  (Object.keys(LEGACY_FULFILLMENT_STATUS) as LegacyOrderStatus[]).filter((orderStatus) => LEGACY_FULFILLMENT_STATUS[orderStatus] === status);
+
+/** The events of the fulfilment's order at which its status changed, placement first. */
+async function eventsOf(record: FulfillmentRecord, ctx: Context) {
+  return fulfillmentEvents(record, [placementEvent(record.order), ...(await ctx.loaders.events.load(record.order._id))]);
+}
 
 export const fulfillmentQueries: Pick<QueryResolvers, 'fulfillment'> = {
   fulfillment: (_parent, { id }, ctx) => readableFulfillment(id, ctx),
@@ -49,7 +50,7 @@ export const fulfillmentQueue: Pick<UserResolvers, 'fulfillments'> = {
   async fulfillments(user, { status, first, after }, ctx) {
     assertCanReadHistory(ctx.identity, user.id);
     const sellerId = parseId(user.id);
-    const queue = { sellerId, status: status ? { entry: queueEntry(sellerId, status), legacyStatuses: LEGACY_STATUSES[status] } : null };
+    const queue = { sellerId, status: status ? { entry: queueEntry(sellerId, status), legacyStatuses: legacyStatusesFor(status) } : null };
     const size = pageSize(first);
     const page = toPage(await ctx.stores.orders.fulfillmentQueue(queue, { after, size }), size);
     return {
@@ -67,11 +68,8 @@ export const Fulfillment: FulfillmentResolvers = {
   order: (record) => record.order,
   seller: (record) => ({ id: record.sellerId.toHexString() }),
   status: (record) => fulfillmentStatusOf(record),
-  trackingNumber: async (record, _args, ctx) => {
-    const events = fulfillmentEvents(record, [placementEvent(record.order), ...(await ctx.loaders.events.load(record.order._id))]);
-    return events.at(-1)?.trackingNumber ?? null;
-  },
-  events: async (record, _args, ctx) => fulfillmentEvents(record, [placementEvent(record.order), ...(await ctx.loaders.events.load(record.order._id))]),
+  trackingNumber: async (record, _args, ctx) => (await eventsOf(record, ctx)).at(-1)?.trackingNumber ?? null,
+  events: (record, _args, ctx) => eventsOf(record, ctx),
 };
 
 export const FulfillmentEvent: FulfillmentEventResolvers = {
