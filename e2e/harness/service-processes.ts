@@ -158,7 +158,8 @@ function tail(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-function parseLines(text: string): Record<string, unknown>[] {
+/** The JSON lines of a process's output (pino's), skipping anything else. */
+export function parseLines(text: string): Record<string, unknown>[] {
   const lines: Record<string, unknown>[] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;

@@ -5,7 +5,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { expect, onTestFailed, onTestFinished, vi } from 'vitest';
 import { generatePaserkKeyPair } from '@marketplace/auth';
 import { freePort } from '@marketplace/testing';
-import { startService, type ServiceKind } from './service-processes.ts';
+import { parseLines, startService, type ServiceKind } from './service-processes.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 /** The two services service-processes.ts does not start. */
@@ -31,6 +31,8 @@ export interface RestartableService {
    * merged over its settings (undefined removes one), and waits until it is ready.
    */
   restartWith(changes: Settings): Promise<void>;
+  /** The JSON log lines it has written (users and the router: across restarts; products and orders: since the last). */
+  logLines(): Record<string, unknown>[];
 }
 
 export interface SupergraphProcesses {
@@ -46,6 +48,8 @@ export interface SupergraphProcesses {
 /** A running child; a restart launches a new one on the same port. */
 interface Child {
   stop(): Promise<unknown>;
+  /** Its output so far (for users and the router, with its predecessors' on the same port). */
+  output(): string;
 }
 
 const live = new Set<ChildProcess>();
@@ -120,7 +124,7 @@ async function launchChild(kind: keyof typeof ENTRIES, label: string, port: numb
     await kill();
     throw error;
   }
-  return { stop };
+  return { stop, output: () => log.text };
 }
 
 type Launcher = (env: Settings) => Promise<Child>;
@@ -154,6 +158,7 @@ async function restartable(service: SupergraphService, port: number, fixed: Sett
   let settings: Settings = { ...initial };
   let current = await launch({ ...fixed, ...settings });
   return {
+    logLines: () => parseLines(current.output()),
     label: service,
     port,
     url: `http://127.0.0.1:${port}/graphql`,

@@ -1,9 +1,40 @@
-// Calls a subgraph, forwarding the caller's token so the subgraph can verify it again.
+// Calls a subgraph, forwarding the caller's token so the subgraph can verify it again; each fetch is timed and traced.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { REQUEST_ID_HEADER } from '@marketplace/service-kit';
+import { injectTraceHeaders, inSpan, REQUEST_ID_HEADER, SpanKind, tracingEnabled } from '@marketplace/service-kit';
 import type { RouterContext } from './context.ts';
+import type { RouterMetrics } from './metrics.ts';
+
+/** A fetch that failed outright (no answer, not JSON, a 5xx without GraphQL errors). */
+type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource<RouterContext>['process']>>;
+
+export const SUBGRAPH_FETCH_FAILED = 'SUBGRAPH_FETCH_FAILED';
 
 export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterContext> {
+  readonly #subgraph: string;
+  readonly #metrics: RouterMetrics | undefined;
+
+  constructor(options: { subgraph: string; url: string; metrics?: RouterMetrics | undefined }) {
+    super({ url: options.url });
+    this.#subgraph = options.subgraph;
+    this.#metrics = options.metrics;
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<SubgraphResponse> {
+    const fetch = () => super.process(options);
+    if (!this.#metrics && !tracingEnabled()) return fetch();
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const response = await inSpan(`subgraph ${this.#subgraph}`, { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph.name': this.#subgraph } }, fetch);
+      const codes = (response.errors ?? []).map((error) => (typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR'));
+      this.#metrics?.fetched(this.#subgraph, seconds(), codes);
+      return response;
+    } catch (error) {
+      this.#metrics?.fetched(this.#subgraph, seconds(), [SUBGRAPH_FETCH_FAILED]);
+      throw error;
+    }
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     // Only the verified token travels on; any identity header a client made up stays behind.
     if ('authorization' in context && context.authorization) {
@@ -15,5 +46,7 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterCont
     if ('clientIp' in context && context.clientIp) request.http?.headers.set('x-forwarded-for', context.clientIp);
     // Kept with a new session, so the user can tell their sessions apart.
     if ('userAgent' in context && context.userAgent) request.http?.headers.set('user-agent', context.userAgent);
+    // The subgraph's spans join this request's trace, under this fetch's span.
+    injectTraceHeaders((name, value) => request.http?.headers.set(name, value));
   }
 }

@@ -27,7 +27,7 @@ import { startRouter } from './service.ts';
 
 runService(
   'router',
-  async (env, logger) => {
+  async (env, logger, { metrics }) => {
     const keys = { users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')) };
     const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((name) => [name, subgraphUrl(env, name)])) as Record<(typeof SUBGRAPHS)[number], string>;
     const production = isProduction(env);
@@ -47,6 +47,7 @@ runService(
       trustedProxies: trustedProxies(env).entries,
       limiterStore,
       ...(trusted ? { persistedDocuments: trusted } : {}),
+      metrics,
     });
     if (trusted) logger.info({ mode: trusted.mode, documents: trusted.documents.size }, 'persisted documents loaded');
     return { server, close: () => limiterStore.close() };

@@ -10,11 +10,13 @@ import {
   type LimiterStore,
   type Logger,
   type RunningServer,
+  type ServiceMetrics,
   type SubgraphName,
 } from '@marketplace/service-kit';
 import { corsOrigins, operationLimits, type OperationLimits } from './config.ts';
 import { requestIdentity, routerContext, type RouterContext } from './context.ts';
 import { AuthForwardingDataSource } from './data-source.ts';
+import { countPlanCacheLookups, routerMetrics } from './metrics.ts';
 import { readCostModel } from './plugins/cost-model.ts';
 import { useCors } from './plugins/cors.ts';
 import { tokenLimitErrorOf, useOperationLimits } from './plugins/operation-limits.ts';
@@ -48,6 +50,8 @@ export interface RouterOptions {
   revocationsUrl?: string;
   /** Persisted documents and how strictly they are required; none (any document runs) when left out. */
   persistedDocuments?: TrustedDocumentsOptions;
+  /** The router's metrics (METRICS_PORT); none when left out. */
+  metrics?: ServiceMetrics | undefined;
 }
 
 export async function startRouter(options: RouterOptions): Promise<RunningServer> {
@@ -58,12 +62,13 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
   const store = options.limiterStore ?? ownStore!;
   const revocations = watchSessionRevocations({ url: options.revocationsUrl ?? new URL('/revocations', options.subgraphUrls.users).href, logger: options.logger });
   const calls = requestIdentity(options.keys, compileTrustedProxies(options.trustedProxies ?? []), revocations);
+  const metrics = options.metrics ? routerMetrics(options.metrics) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new AuthForwardingDataSource({ url: options.subgraphUrls[name as SubgraphName] ?? url }),
+    buildService: ({ name, url }) => new AuthForwardingDataSource({ subgraph: name, url: options.subgraphUrls[name as SubgraphName] ?? url, metrics }),
     logger: options.logger,
   });
+  if (metrics && !countPlanCacheLookups(gateway, metrics)) options.logger.warn('the gateway has no query plan cache to count: router_query_plan_cache_total stays empty');
   // In the order a request meets them: CORS, rate limits, persisted documents, then (inside GraphQL) limits and cost.
   return startGraphQLService<RouterContext>({
     gateway,
@@ -77,12 +82,13 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
     ready: async () => revocations.fresh() && (await subgraphsReady(options.subgraphUrls)),
     httpHooks: [
       useCors(options.corsOrigins ?? corsOrigins({}, options.production)),
-      useRateLimits({ store, ...rateLimits, identify: calls.identify }),
+      useRateLimits({ store, ...rateLimits, identify: calls.identify, onLimited: metrics?.rateLimited }),
     ],
     ...(options.persistedDocuments ? { rewrite: useTrustedDocuments(options.persistedDocuments) } : {}),
     parseOptions: limits.maxTokens ? { maxTokens: limits.maxTokens } : {},
     plugins: [useOperationLimits({ limits, costModel: readCostModel(supergraphSdl), exposeCost: !options.production })],
     rewriteError: (formatted, original) => tokenLimitErrorOf(formatted, original, limits.maxTokens),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     onStop: async () => {
       revocations.stop();
       await ownStore?.close();

@@ -2,15 +2,28 @@
 import DataLoader from 'dataloader';
 import type { ObjectId } from 'mongodb';
 import { tryParseId } from './ids.ts';
+import type { BatchObserver } from './telemetry/metrics.ts';
+
+/** A batch function that reports each batch's size first (the dataloader_batch_size metric). */
+export function observedBatches<K, V>(observe: BatchObserver | undefined, load: DataLoader.BatchLoadFn<K, V>): DataLoader.BatchLoadFn<K, V> {
+  if (!observe) return load;
+  return (keys) => {
+    observe(keys.length);
+    return load(keys);
+  };
+}
 
 export function createByIdLoader<T extends { _id: ObjectId }>(
   fetch: (ids: ObjectId[]) => Promise<T[]>,
+  observe?: BatchObserver,
 ): DataLoader<string, T | null> {
-  return new DataLoader(async (ids) => {
-    const valid = ids.map(tryParseId).filter((id) => id !== null);
-    const found = new Map((valid.length ? await fetch(valid) : []).map((doc) => [doc._id.toHexString(), doc]));
-    return ids.map((id) => found.get(id.toLowerCase()) ?? null);
-  });
+  return new DataLoader(
+    observedBatches(observe, async (ids: readonly string[]) => {
+      const valid = ids.map(tryParseId).filter((id) => id !== null);
+      const found = new Map((valid.length ? await fetch(valid) : []).map((doc) => [doc._id.toHexString(), doc]));
+      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+    }),
+  );
 }
 
 /**

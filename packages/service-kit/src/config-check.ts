@@ -5,6 +5,8 @@ import {
   databaseName,
   limitSetting,
   listenConfig,
+  metricsPort,
+  otlpEndpointSettings,
   readSecret,
   refreshTokenTtlSeconds,
   secretUri,
@@ -67,6 +69,8 @@ export function configProblems(env: Env, service: ServiceName, extraChecks: read
   const problems: string[] = [];
   check(problems, () => listenConfig(env, service));
   check(problems, () => shutdownDelayMs(env));
+  check(problems, () => metricsPort(env));
+  check(problems, () => otlpEndpointSettings(env));
   if (env.LOG_LEVEL && !LOG_LEVELS.includes(env.LOG_LEVEL)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   if (service !== 'router') {
     check(problems, () => secretUri(env));

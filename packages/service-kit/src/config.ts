@@ -60,6 +60,19 @@ export function listenConfig(env: Env, service: keyof typeof SERVICE_DEFAULTS) {
   };
 }
 
+/** METRICS_PORT: where the service serves /metrics, on HOST; no metrics when unset. */
+export function metricsPort(env: Env): number | undefined {
+  const raw = env.METRICS_PORT;
+  return raw === undefined || raw.trim() === '' ? undefined : parse(port, env, 'METRICS_PORT', undefined);
+}
+
+/** OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be http(s) URLs when set. */
+export function otlpEndpointSettings(env: Env): void {
+  for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+    if (env[name]?.trim()) parse(url, env, name, undefined);
+  }
+}
+
 export function subgraphUrl(env: Env, name: SubgraphName): string {
   return parse(url, env, envName(name, 'URL'), `http://127.0.0.1:${SERVICE_DEFAULTS[name].port}/graphql`);
 }

@@ -7,6 +7,9 @@ import type { GraphQLFormattedError, GraphQLSchema, ParseOptions } from 'graphql
 import { maskError } from './errors.ts';
 import { createHttpHandler, listen, type HttpHook, type JsonRoute, type RequestRewriter, type RunningServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
+import { graphqlTelemetryPlugin } from './telemetry/graphql-telemetry.ts';
+import type { ServiceMetrics } from './telemetry/metrics.ts';
+import { tracingEnabled } from './telemetry/tracing.ts';
 
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
   /** A schema (subgraphs) or a gateway (the router). */
@@ -33,6 +36,8 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   rewriteError?: (formatted: GraphQLFormattedError, original: unknown) => GraphQLFormattedError | undefined;
   /** Called once the HTTP server is closed and in-flight requests are done. */
   onStop?: () => Promise<void>;
+  /** Request counts and latencies by operation; none when left out. */
+  metrics?: ServiceMetrics;
 }
 
 export async function startGraphQLService<TContext extends BaseContext>(
@@ -52,7 +57,7 @@ export async function startGraphQLService<TContext extends BaseContext>(
     formatError: (formatted: GraphQLFormattedError, original: unknown) =>
       maskError(options.rewriteError?.(formatted, original) ?? formatted, original, (err) => logger.error({ err }, 'internal error')),
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
-    plugins: [drain, landing, ...(options.plugins ?? [])],
+    plugins: [drain, landing, ...(options.metrics || tracingEnabled() ? [graphqlTelemetryPlugin<TContext>()] : []), ...(options.plugins ?? [])],
     logger: { debug: () => {}, info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
   };
   const apollo = options.gateway
@@ -60,7 +65,7 @@ export async function startGraphQLService<TContext extends BaseContext>(
     : new ApolloServer<TContext>({ ...common, schema: options.schema! });
   let draining = false;
   const ready = async () => !draining && (await (options.ready?.() ?? Promise.resolve(true)));
-  const handler = createHttpHandler({ apollo, context: options.context, ready, logger, ...(options.httpHooks ? { hooks: options.httpHooks } : {}), ...(options.routes ? { routes: options.routes } : {}), ...(options.rewrite ? { rewrite: options.rewrite } : {}) });
+  const handler = createHttpHandler({ apollo, context: options.context, ready, logger, ...(options.httpHooks ? { hooks: options.httpHooks } : {}), ...(options.routes ? { routes: options.routes } : {}), ...(options.rewrite ? { rewrite: options.rewrite } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
   httpServer.on('request', (req, res) => void handler(req, res));
   await apollo.start();
   const { url, port } = await listen(httpServer, options.host, options.port);

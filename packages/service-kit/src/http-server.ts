@@ -5,6 +5,9 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
+import { closeRequestRecord, linkRequestContext, noteRefusal, openRequestRecord } from './telemetry/graphql-telemetry.ts';
+import type { ServiceMetrics } from './telemetry/metrics.ts';
+import { SpanStatusCode, startServerSpan, traceContext } from './telemetry/tracing.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -40,6 +43,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Resolves when the service can take traffic (its database answers, ...). */
   ready?: () => Promise<boolean>;
   logger: Logger;
+  /** Counts each GraphQL request by operation, outcome and error code; none when left out. */
+  metrics?: ServiceMetrics;
 }
 
 export interface RunningServer {
@@ -92,7 +97,7 @@ function headerMapOf(req: IncomingMessage): HeaderMap {
 const PROBES = new Set(['/healthz', '/readyz']);
 
 export function createHttpHandler<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
-  const { apollo, context, ready, logger } = options;
+  const { apollo, context, ready, logger, metrics } = options;
   const hooks = options.hooks ?? [];
   // One access log line per request, carrying the request id the gateway passes on to the subgraphs.
   const accessLog = pinoHttp({
@@ -105,9 +110,74 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
     autoLogging: { ignore: (req) => PROBES.has((req.url ?? '/').split('?', 1)[0]!) },
     quietReqLogger: true,
   });
+  const serve = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    try {
+      for (const hook of hooks) if (await hook(req, res)) return;
+      const method = req.method ?? 'GET';
+      let incoming: Pick<IncomingGraphQLRequest, 'body' | 'search'> = { body: await readBody(req), search: url.search };
+      if (options.rewrite && method !== 'OPTIONS') {
+        const rewritten = options.rewrite({ method, ...incoming });
+        if ('refuse' in rewritten) {
+          noteRefusal(req, rewritten.refuse.errors.map((e) => e.extensions.code));
+          return sendJson(res, rewritten.refuse.status, { errors: rewritten.refuse.errors });
+        }
+        incoming = rewritten;
+      }
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers: headerMapOf(req), search: incoming.search, body: incoming.body },
+        context: async () => {
+          const value = await context(req);
+          linkRequestContext(req, value);
+          return value;
+        },
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (error) {
+      if (error instanceof RequestBodyError) {
+        noteRefusal(req, ['BAD_REQUEST']);
+        // The rest of a refused body is never read, so the connection cannot carry another request.
+        if (error.status === 413) res.setHeader('connection', 'close');
+        return sendJson(res, error.status, { errors: [{ message: error.message }] });
+      }
+      logger.error({ err: error }, 'request failed outside GraphQL execution');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      else res.end();
+    }
+  };
+
+  /** A GraphQL request: counted when it ends, and in a server span of its own while tracing is on. */
+  const serveGraphQL = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const record = metrics ? openRequestRecord(req) : undefined;
+    const traced = startServerSpan(req.method ?? 'GET', url.pathname, req.headers);
+    res.once('close', () => {
+      if (record) closeRequestRecord(record, metrics!);
+      if (traced) {
+        traced.span.setAttribute('http.response.status_code', res.statusCode);
+        if (res.statusCode >= 500) traced.span.setStatus({ code: SpanStatusCode.ERROR });
+        traced.span.end();
+      }
+    });
+    if (!traced) {
+      accessLog(req, res);
+      return serve(req, res, url);
+    }
+    return traceContext.with(traced.context, () => {
+      accessLog(req, res);
+      return serve(req, res, url);
+    });
+  };
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    accessLog(req, res);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/graphql' || url.pathname === '/') return serveGraphQL(req, res, url);
+    accessLog(req, res);
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       const ok = await (ready?.() ?? Promise.resolve(true)).catch(() => false);
@@ -122,40 +192,7 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
         return sendJson(res, 500, { error: 'internal error' });
       }
     }
-    if (url.pathname !== '/graphql' && url.pathname !== '/') {
-      return sendJson(res, 404, { errors: [{ message: 'not found: GraphQL is served at /graphql' }] });
-    }
-    try {
-      for (const hook of hooks) if (await hook(req, res)) return;
-      const method = req.method ?? 'GET';
-      let incoming: Pick<IncomingGraphQLRequest, 'body' | 'search'> = { body: await readBody(req), search: url.search };
-      if (options.rewrite && method !== 'OPTIONS') {
-        const rewritten = options.rewrite({ method, ...incoming });
-        if ('refuse' in rewritten) return sendJson(res, rewritten.refuse.status, { errors: rewritten.refuse.errors });
-        incoming = rewritten;
-      }
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers: headerMapOf(req), search: incoming.search, body: incoming.body },
-        context: () => context(req),
-      });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-        return;
-      }
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
-    } catch (error) {
-      if (error instanceof RequestBodyError) {
-        // The rest of a refused body is never read, so the connection cannot carry another request.
-        if (error.status === 413) res.setHeader('connection', 'close');
-        return sendJson(res, error.status, { errors: [{ message: error.message }] });
-      }
-      logger.error({ err: error }, 'request failed outside GraphQL execution');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
-      else res.end();
-    }
+    return sendJson(res, 404, { errors: [{ message: 'not found: GraphQL is served at /graphql' }] });
   };
 }
 

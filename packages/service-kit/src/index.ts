@@ -24,3 +24,7 @@ export * from './versioned-insert.ts';
 export * from './subgraph-service.ts';
 export * from './sweeps.ts';
 export * from './order-config.ts';
+export * from './telemetry/metrics.ts';
+export * from './telemetry/metrics-server.ts';
+export * from './telemetry/tracing.ts';
+export { noteRefusal } from './telemetry/graphql-telemetry.ts';

@@ -1,5 +1,6 @@
 // Structured JSON logs, one logger per service, with credentials redacted before anything is written.
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { traceLogFields } from './telemetry/tracing.ts';
 
 export type { DestinationStream, Logger };
 
@@ -67,6 +68,8 @@ export function createLogger(service: string, destination?: DestinationStream, o
     name: service,
     level: options.level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
     redact: { paths: [...REDACTED_PATHS], censor },
+    // trace_id and span_id on every line written inside a traced request.
+    mixin: traceLogFields,
   };
   return destination ? pino(config, destination) : pino(config);
 }

@@ -1,20 +1,26 @@
 // The MongoDB client: one per process, shared by a service's stores.
 import { MongoClient, type Collection, type CreateIndexesOptions, type Document, type IndexSpecification, type MongoClientOptions } from 'mongodb';
+import type { ServiceMetrics } from './telemetry/metrics.ts';
+import { instrumentMongo } from './telemetry/mongo-telemetry.ts';
+import { tracingEnabled } from './telemetry/tracing.ts';
 
 export interface MongoOptions {
   appName: string;
-  /** Emit command monitoring events (tests count the queries a request costs). */
+  /** Emit command monitoring events (tests count the queries a request costs); on whenever metrics or tracing are. */
   monitorCommands?: boolean;
+  /** The service's metrics: database command latencies and pool gauges. */
+  metrics?: ServiceMetrics | undefined;
 }
 
 export async function connectMongo(uri: string, options: MongoOptions): Promise<MongoClient> {
   const clientOptions: MongoClientOptions = {
     appName: options.appName,
-    monitorCommands: options.monitorCommands ?? false,
+    monitorCommands: (options.monitorCommands ?? false) || options.metrics !== undefined || tracingEnabled(),
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
   };
   const client = new MongoClient(uri, clientOptions);
+  instrumentMongo(client, options.metrics);
   await client.connect();
   return client;
 }

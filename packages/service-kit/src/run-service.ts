@@ -1,11 +1,19 @@
 // Process entry: start a service from the environment, log where it serves, drain on SIGTERM or SIGINT.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
-import { databaseConfig, shutdownDelayMs, type Env, type SubgraphName } from './config.ts';
+import { databaseConfig, listenConfig, metricsPort, shutdownDelayMs, type Env, type SubgraphName } from './config.ts';
 import { configProblems, LOG_LEVELS, type ConfigCheck, type ServiceName } from './config-check.ts';
 import type { RunningServer } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { connectMongo } from './mongo.ts';
+import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.ts';
+import { startMetricsServer, type MetricsServer } from './telemetry/metrics-server.ts';
+import { startTracing } from './telemetry/tracing.ts';
+
+/** What runService sets up before a service starts: its metrics (when METRICS_PORT is set). */
+export interface ServiceTelemetry {
+  metrics: ServiceMetrics | undefined;
+}
 
 export interface StartedService {
   server: RunningServer;
@@ -34,7 +42,7 @@ function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
 /** Checks the configuration, then runs a service's start function; any failure logs clear lines and exits 1. */
 export function runService(
   name: ServiceName,
-  start: (env: Env, logger: Logger) => Promise<StartedService>,
+  start: (env: Env, logger: Logger, telemetry: ServiceTelemetry) => Promise<StartedService>,
   extraChecks: readonly ConfigCheck[] = [],
 ): void {
   // A bad LOG_LEVEL is one of the problems to report, so the report itself must not depend on it.
@@ -45,9 +53,19 @@ export function runService(
     for (const problem of problems) logger.fatal(`configuration: ${problem}`);
     process.exit(1);
   }
-  start(process.env, logger).then(
+  // Before anything else, so every span of the service has a provider to go to.
+  const tracing = startTracing(name, process.env);
+  const port = metricsPort(process.env);
+  const metrics = port === undefined ? undefined : createServiceMetrics(name);
+  let metricsServer: MetricsServer | undefined;
+  const started = async () => {
+    const service = await start(process.env, logger, { metrics });
+    if (metrics) metricsServer = await startMetricsServer(metrics, listenConfig(process.env, name).host, port!);
+    return service;
+  };
+  started().then(
     ({ server, close }) => {
-      logger.info({ url: server.url }, `${name} ready`);
+      logger.info({ url: server.url, ...(metricsServer ? { metrics: metricsServer.url } : {}), ...(tracing.endpoint ? { traces: tracing.endpoint } : {}) }, `${name} ready`);
       const delay = shutdownDelayMs(process.env);
       stopOnSignals(async () => {
         // Report not-ready first and keep serving while load balancers catch up, then drain.
@@ -55,6 +73,8 @@ export function runService(
         if (delay > 0) await sleep(delay);
         await server.stop();
         await close?.();
+        await metricsServer?.stop();
+        await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'could not send the last spans'));
       }, logger);
     },
     (error: unknown) => {
@@ -64,8 +84,8 @@ export function runService(
   );
 }
 
-/** Connects a subgraph to its own database as configured by MONGODB_URI and <NAME>_DB. */
-export async function connectServiceDatabase(env: Env, name: SubgraphName): Promise<{ mongo: MongoClient; database: string }> {
+/** Connects a subgraph to its own database as configured by MONGODB_URI and <NAME>_DB, its commands and pool in `metrics`. */
+export async function connectServiceDatabase(env: Env, name: SubgraphName, metrics?: ServiceMetrics): Promise<{ mongo: MongoClient; database: string }> {
   const { uri, database } = databaseConfig(env, name);
-  return { mongo: await connectMongo(uri, { appName: `marketplace-${name}` }), database };
+  return { mongo: await connectMongo(uri, { appName: `marketplace-${name}`, metrics }), database };
 }

@@ -9,6 +9,9 @@ import { startGraphQLService } from './graphql-service.ts';
 import type { JsonRoute, RunningServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { mongoIsReachable } from './mongo.ts';
+import type { ServiceMetrics } from './telemetry/metrics.ts';
+import { instrumentMongo } from './telemetry/mongo-telemetry.ts';
+import { traceResolvers } from './telemetry/tracing.ts';
 
 /** What every subgraph is started with; each adds its own settings. */
 export interface SubgraphServiceOptions {
@@ -20,6 +23,8 @@ export interface SubgraphServiceOptions {
   port: number;
   production: boolean;
   logger: Logger;
+  /** The service's metrics (METRICS_PORT); none when left out. */
+  metrics?: ServiceMetrics;
 }
 
 /** A subgraph's SDL, read from the schema.graphql next to the module at `url`. */
@@ -41,14 +46,16 @@ export interface SubgraphDefinition<TContext> {
 }
 
 export function startSubgraph<TContext extends object>(options: SubgraphServiceOptions, subgraph: SubgraphDefinition<TContext>): Promise<RunningServer> {
+  instrumentMongo(options.mongo, options.metrics);
   return startGraphQLService({
-    schema: buildSubgraphSchema({ typeDefs: subgraph.typeDefs, resolvers: subgraph.resolvers }),
+    schema: buildSubgraphSchema({ typeDefs: subgraph.typeDefs, resolvers: traceResolvers(subgraph.resolvers) }),
     context: subgraph.context,
     host: options.host,
     port: options.port,
     production: options.production,
     logger: options.logger,
     ready: () => mongoIsReachable(options.mongo),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(subgraph.onStop ? { onStop: subgraph.onStop } : {}),
     ...(subgraph.routes ? { routes: subgraph.routes } : {}),
   });

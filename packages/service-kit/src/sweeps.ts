@@ -5,6 +5,7 @@
 // the next pass follows at once instead of after the interval.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from './logger.ts';
+import type { ServiceMetrics } from './telemetry/metrics.ts';
 
 /** What a pass did, by count (logged when any is above 0); `full` asks for another pass right away. */
 export interface SweepReport {
@@ -25,9 +26,11 @@ export interface Sweeper {
 /** Pause between passes while a backlog is being worked off. */
 const BACKLOG_PAUSE_MS = 50;
 
-export function startSweeps(options: { intervalMs: number; logger: Logger; tasks: readonly SweepTask[] }): Sweeper {
+export function startSweeps(options: { intervalMs: number; logger: Logger; tasks: readonly SweepTask[]; metrics?: ServiceMetrics | undefined }): Sweeper {
   const stopping = new AbortController();
   const { logger, tasks, intervalMs } = options;
+  const runs = options.metrics?.counter('sweep_runs_total', 'Sweep passes by task and outcome', ['task', 'outcome']);
+  const items = options.metrics?.counter('sweep_items_total', 'Items a sweep acted on (expired, confirmed, released, refunded, ...), by task', ['task']);
 
   async function pass(): Promise<boolean> {
     let again = false;
@@ -35,9 +38,13 @@ export function startSweeps(options: { intervalMs: number; logger: Logger; tasks
       if (stopping.signal.aborted) return false;
       try {
         const { full, ...counts } = await task.run();
-        if (Object.values(counts).some((n) => typeof n === 'number' && n > 0)) logger.info({ sweep: task.name, ...counts }, `sweep ${task.name}`);
+        const acted = Object.values(counts).reduce<number>((sum, n) => sum + (typeof n === 'number' ? n : 0), 0);
+        runs?.inc({ task: task.name, outcome: 'success' });
+        if (acted > 0) items?.inc({ task: task.name }, acted);
+        if (acted > 0) logger.info({ sweep: task.name, ...counts }, `sweep ${task.name}`);
         again ||= full === true;
       } catch (error) {
+        runs?.inc({ task: task.name, outcome: 'error' });
         logger.warn({ err: error, sweep: task.name }, `sweep ${task.name} failed; the next pass tries again`);
       }
     }

@@ -17,6 +17,8 @@ export interface VersionedInsert<S, E> {
   maxAttempts: number;
   /** The error once every attempt has lost a race. */
   contended(): Error;
+  /** Told of each lost race, and whether another attempt follows (metrics). */
+  onRaceLost?: (retrying: boolean) => void;
 }
 
 /** Inserts the entry that follows the latest state, retrying with a short random backoff; returns it and the state it followed. */
@@ -30,6 +32,7 @@ export async function insertNextVersion<S, E>(write: VersionedInsert<S, E>): Pro
       return { entry, state };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
+      write.onRaceLost?.(attempt + 1 < write.maxAttempts);
       await sleep(Math.random() * Math.min(2 ** attempt, 20));
     }
   }

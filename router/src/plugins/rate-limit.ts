@@ -1,6 +1,6 @@
 // useRateLimits: one allowance per signed-in user and one per anonymous client address, refused with 429.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, type HttpHook, type LimiterStore } from '@marketplace/service-kit';
+import { ErrorCode, noteRefusal, type HttpHook, type LimiterStore } from '@marketplace/service-kit';
 import type { RequestIdentity } from '../context.ts';
 
 export interface RateLimitOptions {
@@ -9,6 +9,8 @@ export interface RateLimitOptions {
   userPerMinute: number;
   anonymousPerMinute: number;
   identify: RequestIdentity;
+  /** Told of each refused request (metrics). */
+  onLimited?: ((scope: 'user' | 'anonymous') => void) | undefined;
 }
 
 function refuse(res: ServerResponse, retryAfterSeconds: number, who: string): void {
@@ -32,7 +34,10 @@ export function useRateLimits(options: RateLimitOptions): HttpHook {
     // A request with a token that fails verification counts as its address's, so bad tokens are no way around the limit.
     const outcome = identity?.kind === 'user' ? await perUser.consume(identity.userId) : await perAddress.consume(clientIp);
     if (outcome.allowed) return false;
-    refuse(res, outcome.retryAfterSeconds, identity?.kind === 'user' ? 'account' : 'address');
+    const user = identity?.kind === 'user';
+    options.onLimited?.(user ? 'user' : 'anonymous');
+    noteRefusal(req, [ErrorCode.RATE_LIMITED]);
+    refuse(res, outcome.retryAfterSeconds, user ? 'account' : 'address');
     return true;
   };
 }

@@ -1,7 +1,7 @@
 // Everything an orders resolver needs, built once per request: identity, loaders, stores, and the order steps.
 import type { IncomingMessage } from 'node:http';
 import type { Identity, TrustedKeys } from '@marketplace/auth';
-import { identityOf } from '@marketplace/service-kit';
+import { identityOf, type LoaderBatches } from '@marketplace/service-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { OrderSteps } from './order-steps.ts';
 import type { Stores } from './stores/index.ts';
@@ -10,6 +10,8 @@ import type { Stores } from './stores/index.ts';
 export interface ContextDeps {
   keys: TrustedKeys;
   stores: Stores;
+  /** Reports each DataLoader batch's size (metrics). */
+  batches: LoaderBatches;
   steps: OrderSteps;
   /** Units of one product an order may have (MAX_LINE_QUANTITY). */
   maxLineQuantity: number;
@@ -24,5 +26,5 @@ export interface Context {
 }
 
 export async function createContext(deps: ContextDeps, req: IncomingMessage): Promise<Context> {
-  return { identity: await identityOf(req, deps.keys), loaders: createLoaders(deps.stores), stores: deps.stores, steps: deps.steps, maxLineQuantity: deps.maxLineQuantity };
+  return { identity: await identityOf(req, deps.keys), loaders: createLoaders(deps.stores, deps.batches), stores: deps.stores, steps: deps.steps, maxLineQuantity: deps.maxLineQuantity };
 }

@@ -1,7 +1,7 @@
 // Per-request DataLoaders: many orders, or many orders' event logs, in one query each.
 import DataLoader from 'dataloader';
 import type { ObjectId } from 'mongodb';
-import { createByIdLoader } from '@marketplace/service-kit';
+import { createByIdLoader, observedBatches, type LoaderBatches } from '@marketplace/service-kit';
 import type { Stores } from './stores/index.ts';
 import type { OrderEventDocument } from './stores/order-events.ts';
 import type { RefundDocument } from './stores/refunds.ts';
@@ -15,21 +15,21 @@ export interface Loaders {
   refunds: DataLoader<ObjectId, RefundDocument[], string>;
 }
 
-export function createLoaders({ orders, events, refunds }: Stores): Loaders {
+export function createLoaders({ orders, events, refunds }: Stores, batches: LoaderBatches): Loaders {
   return {
-    order: createByIdLoader((ids) => orders.findByIds(ids)),
+    order: createByIdLoader((ids) => orders.findByIds(ids), batches('order')),
     events: new DataLoader(
-      async (orderIds) => {
+      observedBatches(batches('orderEvents'), async (orderIds: readonly ObjectId[]) => {
         const byOrder = Map.groupBy(await events.forOrders(orderIds), (event) => event.orderId.toHexString());
         return orderIds.map((id) => byOrder.get(id.toHexString()) ?? []);
-      },
+      }),
       { cacheKeyFn: (id) => id.toHexString() },
     ),
     refunds: new DataLoader(
-      async (orderIds) => {
+      observedBatches(batches('orderRefunds'), async (orderIds: readonly ObjectId[]) => {
         const byOrder = Map.groupBy(await refunds.forOrders(orderIds), (refund) => refund.orderId.toHexString());
         return orderIds.map((id) => byOrder.get(id.toHexString()) ?? []);
-      },
+      }),
       { cacheKeyFn: (id) => id.toHexString() },
     ),
   };

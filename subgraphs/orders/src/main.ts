@@ -16,13 +16,13 @@ import {
 import { paymentProvider } from './payments.ts';
 import { startOrdersService } from './service.ts';
 
-runService('orders', async (env, logger) => {
+runService('orders', async (env, logger, { metrics }) => {
   const keys = { users: await importKeyRing(requireSecret(env, 'AUTH_PUBLIC_KEYS')) };
   const serviceSigner = await importSigningKey(requireSecret(env, 'SERVICE_SECRET_KEY'));
   const productsUrl = subgraphUrl(env, 'products');
   const payments = paymentProvider(paymentSettings(env));
   const { maxOpenOrders, maxLineQuantity } = buyerLimits(env);
-  const { mongo, database } = await connectServiceDatabase(env, 'orders');
+  const { mongo, database } = await connectServiceDatabase(env, 'orders', metrics);
   const server = await startOrdersService({
     mongo,
     database,
@@ -32,6 +32,7 @@ runService('orders', async (env, logger) => {
     ...listenConfig(env, 'orders'),
     production: isProduction(env),
     logger,
+    ...(metrics ? { metrics } : {}),
     payments,
     paymentTimeoutMs: paymentTimeoutMs(env),
     maxOpenOrdersPerBuyer: maxOpenOrders,

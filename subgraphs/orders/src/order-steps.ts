@@ -6,6 +6,7 @@
 // order and refunded when the order was cancelled meanwhile.
 import { ObjectId } from 'mongodb';
 import { appError, conflict, ErrorCode, type OrderLine } from '@marketplace/service-kit';
+import { NO_ORDER_COUNTERS, type OrderCounters } from './order-metrics.ts';
 import { placeOnce } from './idempotent-placement.ts';
 import type { FulfillmentParty } from './order-states/fulfillments.ts';
 import { SYSTEM, type OrderParty } from './order-states/state-machine.ts';
@@ -34,6 +35,7 @@ export interface OrderStepsDeps {
   stock: StockClient;
   payments: PaymentProvider;
   policy: OrderPolicy;
+  counters?: OrderCounters;
 }
 
 /** Who takes a step, and how they stand towards the order. */
@@ -61,6 +63,7 @@ export class OrderSteps {
   readonly #stock: StockClient;
   readonly #payments: PaymentProvider;
   readonly #policy: OrderPolicy;
+  readonly #counters: OrderCounters;
 
   constructor(deps: OrderStepsDeps) {
     this.#stores = deps.stores;
@@ -68,6 +71,7 @@ export class OrderSteps {
     this.#stock = deps.stock;
     this.#payments = deps.payments;
     this.#policy = deps.policy;
+    this.#counters = deps.counters ?? NO_ORDER_COUNTERS;
   }
 
   place({ buyerId, items, idempotencyKey }: PlacementRequest): Promise<OrderDocument> {
@@ -288,6 +292,7 @@ export class OrderSteps {
       await this.#stores.slots.free(orderId).catch(() => undefined);
       throw error;
     }
+    this.#counters.placed();
     let confirmed: 'confirmed' | 'expired';
     try {
       confirmed = await this.confirmStock(order);

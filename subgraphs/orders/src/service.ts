@@ -1,7 +1,8 @@
 // Builds and starts the orders subgraph on a given database; main.ts and the tests share it.
 import type { SigningKey } from '@marketplace/auth';
-import { ORDER_DEFAULTS, readSubgraphSchema, startSubgraph, startSweeps, type RunningServer, type SubgraphServiceOptions } from '@marketplace/service-kit';
+import { dataLoaderBatches, ORDER_DEFAULTS, readSubgraphSchema, startSubgraph, startSweeps, type RunningServer, type SubgraphServiceOptions } from '@marketplace/service-kit';
 import { createContext } from './context.ts';
+import { orderCounters } from './order-metrics.ts';
 import { OrderSteps } from './order-steps.ts';
 import { OrderTransitions } from './order-states/transitions.ts';
 import { ApproveAllPayments, type PaymentProvider } from './payments.ts';
@@ -34,10 +35,12 @@ export interface OrdersServiceOptions extends SubgraphServiceOptions {
 
 export async function startOrdersService(options: OrdersServiceOptions): Promise<RunningServer> {
   const stores = options.stores ?? (await openStores(options.mongo.db(options.database)));
-  const transitions = new OrderTransitions(stores);
+  const counters = orderCounters(options.metrics);
+  const transitions = new OrderTransitions(stores, counters);
   const steps = new OrderSteps({
     stores,
     transitions,
+    counters,
     stock: new StockClient(options.productsUrl, options.serviceSigner, options.productsTimeoutMs ?? ORDER_DEFAULTS.PRODUCTS_TIMEOUT_MS),
     payments: options.payments ?? new ApproveAllPayments(),
     policy: {
@@ -45,9 +48,9 @@ export async function startOrdersService(options: OrdersServiceOptions): Promise
       maxOpenOrders: options.maxOpenOrdersPerBuyer ?? ORDER_DEFAULTS.MAX_OPEN_ORDERS_PER_BUYER,
     },
   });
-  const deps = { keys: options.keys, stores, steps, maxLineQuantity: options.maxLineQuantity ?? ORDER_DEFAULTS.MAX_LINE_QUANTITY };
+  const deps = { keys: options.keys, stores, steps, batches: dataLoaderBatches(options.metrics), maxLineQuantity: options.maxLineQuantity ?? ORDER_DEFAULTS.MAX_LINE_QUANTITY };
   const sweeps = options.sweepIntervalMs
-    ? startSweeps({ intervalMs: options.sweepIntervalMs, logger: options.logger, tasks: orderSweepTasks({ stores, steps, transitions }) })
+    ? startSweeps({ intervalMs: options.sweepIntervalMs, logger: options.logger, metrics: options.metrics, tasks: orderSweepTasks({ stores, steps, transitions }) })
     : undefined;
   return startSubgraph(options, { typeDefs, resolvers, context: (req) => createContext(deps, req), ...(sweeps ? { onStop: () => sweeps.stop() } : {}) });
 }

@@ -1,6 +1,6 @@
 // Calls the products subgraph's internal stock operations, authenticated as the orders service.
 import { signServiceToken, type SigningKey } from '@marketplace/auth';
-import { appError, ErrorCode } from '@marketplace/service-kit';
+import { appError, ErrorCode, injectTraceHeaders, inSpan, SpanKind } from '@marketplace/service-kit';
 import type { Money } from '@marketplace/service-kit';
 
 export interface ReservedLine {
@@ -49,13 +49,13 @@ export class StockClient {
   }
 
   async reserve(reservationId: string, items: { productId: string; quantity: number }[]): Promise<ReservedLine[]> {
-    const data = await this.#call<{ reserveStock: { items: ReservedLine[] } }>(RESERVE, { input: { reservationId, items } });
+    const data = await this.#call<{ reserveStock: { items: ReservedLine[] } }>('reserveStock', RESERVE, { input: { reservationId, items } });
     return data.reserveStock.items;
   }
 
   /** CONFIRMED: the stock stays with the order; RELEASED: its hold had run out and it was given back. */
   async confirm(reservationId: string): Promise<'CONFIRMED' | 'RELEASED'> {
-    const data = await this.#call<{ confirmStock: { status: string } }>(CONFIRM, { id: reservationId });
+    const data = await this.#call<{ confirmStock: { status: string } }>('confirmStock', CONFIRM, { id: reservationId });
     return data.confirmStock.status === 'CONFIRMED' ? 'CONFIRMED' : 'RELEASED';
   }
 
@@ -64,7 +64,7 @@ export class StockClient {
    * lines of a confirmed reservation (one seller's share); the other lines stay taken.
    */
   async release(reservationId: string, productIds?: readonly string[]): Promise<void> {
-    await this.#call(RELEASE, productIds ? { id: reservationId, productIds } : { id: reservationId });
+    await this.#call('releaseStock', RELEASE, productIds ? { id: reservationId, productIds } : { id: reservationId });
   }
 
   async #bearer(): Promise<string> {
@@ -75,15 +75,17 @@ export class StockClient {
     return this.#token.value;
   }
 
-  async #call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  /** One stock operation of the products subgraph, in a client span whose `traceparent` the products service continues. */
+  #call<T>(operation: string, query: string, variables: Record<string, unknown>): Promise<T> {
+    return inSpan(`products ${operation}`, { kind: SpanKind.CLIENT, attributes: { 'graphql.operation.name': operation, 'server.address': new URL(this.#url).host } }, () => this.#send<T>(query, variables));
+  }
+
+  async #send<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     let body: GraphQLResponse<T>;
     try {
-      const response = await fetch(this.#url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.#bearer()}` },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
+      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${await this.#bearer()}` };
+      injectTraceHeaders((name, value) => (headers[name] = value));
+      const response = await fetch(this.#url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(this.#timeoutMs) });
       body = (await response.json()) as GraphQLResponse<T>;
     } catch (error) {
       throw new StockUnavailableError('the products service did not answer', { cause: error });

@@ -1,7 +1,7 @@
 // Everything a products resolver needs, built once per request: identity, loaders and stores.
 import type { IncomingMessage } from 'node:http';
 import type { Identity, TrustedKeys } from '@marketplace/auth';
-import { identityOf } from '@marketplace/service-kit';
+import { identityOf, type LoaderBatches } from '@marketplace/service-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { Stores } from './stores/index.ts';
 
@@ -9,6 +9,8 @@ import type { Stores } from './stores/index.ts';
 export interface ContextDeps {
   keys: TrustedKeys;
   stores: Stores;
+  /** Reports each DataLoader batch's size (metrics). */
+  batches: LoaderBatches;
 }
 
 export interface Context {
@@ -18,5 +20,5 @@ export interface Context {
 }
 
 export async function createContext(deps: ContextDeps, req: IncomingMessage): Promise<Context> {
-  return { identity: await identityOf(req, deps.keys), loaders: createLoaders(deps.stores), stores: deps.stores };
+  return { identity: await identityOf(req, deps.keys), loaders: createLoaders(deps.stores, deps.batches), stores: deps.stores };
 }

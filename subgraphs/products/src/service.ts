@@ -1,5 +1,5 @@
 // Builds and starts the products subgraph on a given database; main.ts and the tests share it.
-import { readSubgraphSchema, startSubgraph, startSweeps, type RunningServer, type SubgraphServiceOptions } from '@marketplace/service-kit';
+import { dataLoaderBatches, readSubgraphSchema, startSubgraph, startSweeps, type RunningServer, type SubgraphServiceOptions } from '@marketplace/service-kit';
 import { createContext } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { openStores } from './stores/index.ts';
@@ -16,8 +16,8 @@ export interface ProductsServiceOptions extends SubgraphServiceOptions {
 }
 
 export async function startProductsService(options: ProductsServiceOptions): Promise<RunningServer> {
-  const stores = await openStores(options.mongo.db(options.database), options.holdMs === undefined ? {} : { holdMs: options.holdMs });
-  const deps = { keys: options.keys, stores };
-  const sweeps = options.sweepIntervalMs ? startSweeps({ intervalMs: options.sweepIntervalMs, logger: options.logger, tasks: stockSweepTasks(stores) }) : undefined;
+  const stores = await openStores(options.mongo.db(options.database), { ...(options.holdMs === undefined ? {} : { holdMs: options.holdMs }), metrics: options.metrics });
+  const deps = { keys: options.keys, stores, batches: dataLoaderBatches(options.metrics) };
+  const sweeps = options.sweepIntervalMs ? startSweeps({ intervalMs: options.sweepIntervalMs, logger: options.logger, metrics: options.metrics, tasks: stockSweepTasks(stores) }) : undefined;
   return startSubgraph(options, { typeDefs, resolvers, context: (req) => createContext(deps, req), ...(sweeps ? { onStop: () => sweeps.stop() } : {}) });
 }

@@ -1,7 +1,7 @@
 // Everything a users resolver needs, built once per request: identity, loaders, stores, and what signs people in.
 import type { IncomingMessage } from 'node:http';
 import type { Identity, SigningKey, TrustedKeys } from '@marketplace/auth';
-import { clientIpOf, identityOf, type TrustProxy } from '@marketplace/service-kit';
+import { clientIpOf, identityOf, type LoaderBatches, type TrustProxy } from '@marketplace/service-kit';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { Stores } from './stores/index.ts';
@@ -10,6 +10,8 @@ import type { Stores } from './stores/index.ts';
 export interface ContextDeps {
   keys: TrustedKeys;
   stores: Stores;
+  /** Reports each DataLoader batch's size (metrics). */
+  batches: LoaderBatches;
   signer: SigningKey;
   tokenTtlSeconds: number;
   refreshTtlSeconds: number;
@@ -34,7 +36,7 @@ export interface Context {
 export async function createContext(deps: ContextDeps, req: IncomingMessage): Promise<Context> {
   return {
     identity: await identityOf(req, deps.keys),
-    loaders: createLoaders(deps.stores),
+    loaders: createLoaders(deps.stores, deps.batches),
     stores: deps.stores,
     clientIp: clientIpOf(req, deps.trustProxy),
     signer: deps.signer,

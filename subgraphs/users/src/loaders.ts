@@ -1,6 +1,6 @@
 // Per-request DataLoaders: many users by id in one query.
 import type DataLoader from 'dataloader';
-import { createByIdLoader } from '@marketplace/service-kit';
+import { createByIdLoader, type LoaderBatches } from '@marketplace/service-kit';
 import type { Stores } from './stores/index.ts';
 import type { UserDocument } from './stores/users.ts';
 
@@ -8,6 +8,6 @@ export interface Loaders {
   user: DataLoader<string, UserDocument | null>;
 }
 
-export function createLoaders({ users }: Stores): Loaders {
-  return { user: createByIdLoader((ids) => users.findByIds(ids)) };
+export function createLoaders({ users }: Stores, batches: LoaderBatches): Loaders {
+  return { user: createByIdLoader((ids) => users.findByIds(ids), batches('user')) };
 }

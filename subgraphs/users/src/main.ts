@@ -18,7 +18,7 @@ import {
 import { startUsersService } from './service.ts';
 import { createSignInThrottle } from './sign-in-throttle.ts';
 
-runService('users', async (env, logger) => {
+runService('users', async (env, logger, { metrics }) => {
   const secretKey = requireSecret(env, 'AUTH_SECRET_KEY');
   // Verify with the signing key's own public half plus any others being rotated in or out.
   const publicKeys = [await publicPaserkOf(secretKey), readSecret(env, 'AUTH_PUBLIC_KEYS') ?? ''].join(',');
@@ -29,7 +29,7 @@ runService('users', async (env, logger) => {
   const { trust: trustProxy } = trustedProxies(env, USERS_TRUSTED_PROXIES_DEFAULT);
   const limits = signInRateLimits(env);
   const redisUrl = rateLimitRedisUrl(env);
-  const { mongo, database } = await connectServiceDatabase(env, 'users');
+  const { mongo, database } = await connectServiceDatabase(env, 'users', metrics);
   // Shared by every replica when RATE_LIMIT_REDIS_URL is set, so a guesser cannot spread over them.
   const limiters = createLimiterStore({ redisUrl, logger });
   const signInThrottle = createSignInThrottle({ store: limiters, limits });
@@ -43,6 +43,7 @@ runService('users', async (env, logger) => {
     ...listen,
     production: isProduction(env),
     logger,
+    ...(metrics ? { metrics } : {}),
     env,
     signInThrottle,
     trustProxy,

@@ -2,6 +2,7 @@
 import type { SigningKey } from '@marketplace/auth';
 import {
   createLimiterStore,
+  dataLoaderBatches,
   readSubgraphSchema,
   refreshTokenTtlSeconds,
   signInRateLimits,
@@ -53,6 +54,7 @@ export async function startUsersService(options: UsersServiceOptions): Promise<R
   const deps = {
     keys: options.keys,
     stores,
+    batches: dataLoaderBatches(options.metrics),
     signer: options.signer,
     tokenTtlSeconds: options.tokenTtlSeconds,
     refreshTtlSeconds: options.refreshTtlSeconds ?? refreshTokenTtlSeconds({}),

@@ -3,6 +3,7 @@ import type { ObjectId } from 'mongodb';
 import { insertNextVersion, settleCopy } from '@marketplace/service-kit';
 import type { Stores } from '../stores/index.ts';
 import { eventId, placementEvent, type OrderEventDocument, type OrderEventLog } from '../stores/order-events.ts';
+import { NO_ORDER_COUNTERS, type OrderCounters } from '../order-metrics.ts';
 import type { OrderDocument, OrdersStore, OrderStatus } from '../stores/orders.ts';
 import { fulfillmentStates, snapshotAt } from '../fulfillment-records.ts';
 import { afterOrderAction, decideFulfillment, deriveOrderStatus, withFulfillment, type FulfillmentAction, type FulfillmentDecision, type FulfillmentParty, type OrderSnapshot } from './fulfillments.ts';
@@ -49,9 +50,12 @@ export class OrderTransitions {
   readonly #orders: OrdersStore;
   readonly #events: OrderEventLog;
 
-  constructor(stores: Pick<Stores, 'orders' | 'events'>) {
+  readonly #counters: OrderCounters;
+
+  constructor(stores: Pick<Stores, 'orders' | 'events'>, counters: OrderCounters = NO_ORDER_COUNTERS) {
     this.#orders = stores.orders;
     this.#events = stores.events;
+    this.#counters = counters;
   }
 
   /** The order's latest event, read from the log rather than the order's copy. */
@@ -78,6 +82,7 @@ export class OrderTransitions {
       maxAttempts: MAX_ATTEMPTS,
       contended: () => new Error(`order ${order._id.toHexString()} is changing too often; try again`),
     });
+    this.#counters.changed(action, latest.status, event.status);
     return this.#recorded(order, latest, event);
   }
 
@@ -100,6 +105,7 @@ export class OrderTransitions {
       maxAttempts: MAX_ATTEMPTS,
       contended: () => new Error(`order ${order._id.toHexString()} is changing too often; try again`),
     });
+    this.#counters.changed(action, latest.status, event.status);
     return this.#recorded(order, latest, event);
   }
 

@@ -6,7 +6,7 @@
 // whose conditional updates are not atomic. The product document keeps a copy of the latest
 // entry (stock, stockVersion) for reads and filters; the ledger is the truth.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { ensureIndexes, insertNextVersion, isDuplicateKeyError, settleCopy } from '@marketplace/service-kit';
+import { ensureIndexes, insertNextVersion, isDuplicateKeyError, settleCopy, type ServiceMetrics } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 
 export interface StockEntry {
@@ -53,9 +53,19 @@ export class StockLedger {
   readonly #entries: Collection<StockEntry>;
   readonly #products: Collection<ProductDocument>;
 
-  constructor(db: Db, products: Collection<ProductDocument>) {
+  readonly #onRaceLost: ((retrying: boolean) => void) | undefined;
+
+  constructor(db: Db, products: Collection<ProductDocument>, metrics?: ServiceMetrics) {
     this.#entries = db.collection<StockEntry>('stockLedger');
     this.#products = products;
+    if (metrics) {
+      const conflicts = metrics.counter('products_stock_conflicts_total', 'Stock ledger writes that lost a race for their version to another writer');
+      const retries = metrics.counter('products_stock_retries_total', 'Stock ledger writes tried again from the newer state after a lost race');
+      this.#onRaceLost = (retrying) => {
+        conflicts.inc();
+        if (retrying) retries.inc();
+      };
+    }
   }
 
   async ensureIndexes(): Promise<void> {
@@ -107,6 +117,7 @@ export class StockLedger {
       insert: (entry) => this.#insert(entry),
       maxAttempts: MAX_ATTEMPTS,
       contended: () => new Error(`stock of product ${productId.toHexString()} is too contended; try again`),
+      ...(this.#onRaceLost ? { onRaceLost: this.#onRaceLost } : {}),
     });
     await this.#copyToProduct(productId, { version: entry.version, available: entry.availableAfter });
     await this.#settle(productId);
