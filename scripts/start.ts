@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const endpoints = readEndpoints(env);
   const shop = storefrontEndpoint(env);
   const mode = documentsMode(env);
-  const problems = await portProblems([...ALL_SERVICES.map((name) => endpoints[name]), shop]);
+  const problems = await portProblems([...ALL_SERVICES.map((name) => endpoints[name]), ...ALL_SERVICES.map((name) => endpoints[name].metrics), shop]);
   if (problems.length > 0) throw new Error(problems.join('\n'));
   if (env.PERSISTED_DOCUMENTS !== undefined) warn('PERSISTED_DOCUMENTS is not used by npm start: the gateway gets the storefront\'s and the app\'s manifests');
 
@@ -147,6 +147,7 @@ async function main(): Promise<void> {
     // Since the process began, so the figure includes loading this script and its imports.
     seconds: process.uptime(),
     exitAfterReady,
+    traces: env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined,
   });
   if (exitAfterReady) await shutdown(outcome?.kind === 'failed' ? 1 : 0);
 }

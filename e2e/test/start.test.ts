@@ -9,7 +9,17 @@ import { errorCodes, expectData, freePort, graphql, portAcceptsConnections } fro
 import { CLIENT_MANIFESTS, documentIdOf } from '../harness/storefront.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PORT_VARS = ['ROUTER_PORT', 'USERS_PORT', 'PRODUCTS_PORT', 'ORDERS_PORT', 'STOREFRONT_PORT'] as const;
+const PORT_VARS = [
+  'ROUTER_PORT',
+  'USERS_PORT',
+  'PRODUCTS_PORT',
+  'ORDERS_PORT',
+  'STOREFRONT_PORT',
+  'ROUTER_METRICS_PORT',
+  'USERS_METRICS_PORT',
+  'PRODUCTS_METRICS_PORT',
+  'ORDERS_METRICS_PORT',
+] as const;
 
 /** Resolves with everything printed so far once `done` says so; rejects if the process dies or time runs out. */
 function waitForOutput(child: ChildProcess, output: () => string, done: (text: string) => boolean, timeoutMs: number): Promise<string> {
@@ -174,6 +184,14 @@ it('npm start brings up the seeded marketplace and the storefront, and stops it 
 
   const admin = await expectData(gateway, 'mutation { login(email: "admin@demo.marketplace", password: "demo-admin-2024") { user { roles } } }');
   expect(admin.login.user.roles).toContain('ADMIN');
+
+  // Each service's metrics, where the banner says they are.
+  for (const service of ['router', 'users', 'products', 'orders']) {
+    const url = `http://127.0.0.1:${run.ports[`${service.toUpperCase()}_METRICS_PORT` as (typeof PORT_VARS)[number]]}/metrics`;
+    expect(banner).toContain(`${service} ${url}`);
+    const text = await (await fetch(url)).text();
+    expect(text).toContain(`graphql_requests_total{operation="(unnamed)",outcome="success",component="${service}"}`);
+  }
 
   await interrupt(run, databasePort);
 });

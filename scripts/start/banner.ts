@@ -16,6 +16,8 @@ export interface BannerInput {
   operatorAdmin: string | undefined;
   seconds: number;
   exitAfterReady: boolean;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT, when the operator set it (the services then export their spans there). */
+  traces: string | undefined;
 }
 
 function hidePassword(uri: string): string {
@@ -92,6 +94,8 @@ export function printBanner(input: BannerInput): void {
     `Storefront: ${paint(storefront.url, 1)}  ← the shop in a browser (${served})`,
     `Gateway:    ${paint(gateway, 1)}  ${gatewayNote}`,
     `Subgraphs:  ${subgraphs}`,
+    `Metrics:    ${(['router', 'users', 'products', 'orders'] as const).map((n) => `${n} ${endpoints[n].metrics.url}`).join(' · ')}`,
+    ...(input.traces ? [`Traces:     sent over OTLP to ${input.traces}`] : []),
     `Database:   ${databaseLine(input.database)}`,
     ...seedLines(input.seed),
     '',

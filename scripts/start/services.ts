@@ -29,7 +29,12 @@ export interface Endpoint extends Listener {
   /** The /graphql URL other processes use, on a connectable address even when binding a wildcard. */
   url: string;
   readyUrl: string;
+  /** Its Prometheus metrics (METRICS_PORT of the child, from <NAME>_METRICS_PORT). */
+  metrics: Listener & { url: string };
 }
+
+/** Where npm start has each service serve /metrics, unless <NAME>_METRICS_PORT says otherwise. */
+export const METRICS_DEFAULT_PORTS: Record<ServiceName, number> = { router: 9464, users: 9465, products: 9466, orders: 9467 };
 
 export interface DemoAdmin {
   email: string;
@@ -42,6 +47,14 @@ function probeHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
+/** A fixed port from NAME (1-65535), `fallback` when unset. */
+function portSetting(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim() || String(fallback);
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new ConfigError(`${name} is invalid: ${raw} is not a port number from 1 to 65535`);
+  return port;
+}
+
 export function endpoints(env: Env): Record<ServiceName, Endpoint> {
   const result = {} as Record<ServiceName, Endpoint>;
   for (const name of ALL_SERVICES) {
@@ -50,8 +63,18 @@ export function endpoints(env: Env): Record<ServiceName, Endpoint> {
     // Port 0 would give each service a random port that the gateway could not be told about.
     if (port === 0) throw new Error(`${portVar}=0 is not supported by npm start: the gateway needs fixed subgraph ports`);
     const target = probeHost(host);
-    const origin = `http://${target.includes(':') ? `[${target}]` : target}:${port}`;
-    result[name] = { name, portVar, host, port, url: `${origin}/graphql`, readyUrl: `${origin}/readyz` };
+    const at = (p: number) => `http://${target.includes(':') ? `[${target}]` : target}:${p}`;
+    const metricsVar = envName(name, 'METRICS_PORT');
+    const metricsPort = portSetting(env, metricsVar, METRICS_DEFAULT_PORTS[name]);
+    result[name] = {
+      name,
+      portVar,
+      host,
+      port,
+      url: `${at(port)}/graphql`,
+      readyUrl: `${at(port)}/readyz`,
+      metrics: { name: `${name} metrics`, portVar: metricsVar, host, port: metricsPort, url: `${at(metricsPort)}/metrics` },
+    };
   }
   return result;
 }
@@ -128,6 +151,7 @@ const MANAGED = [
   'PRODUCTS_URL',
   'ORDERS_URL',
   'PERSISTED_DOCUMENTS',
+  'METRICS_PORT',
 ];
 
 export interface ChildEnvInput {
@@ -148,6 +172,7 @@ export function childEnv(name: ServiceName, input: ChildEnvInput): NodeJS.Proces
   // JSON logs stay, but only warnings and worse unless the operator asks for more.
   env.LOG_LEVEL = input.base.LOG_LEVEL || 'warn';
   const { keys, urls } = input;
+  env.METRICS_PORT = String(urls[name].metrics.port);
   const db = { MONGODB_URI: input.mongoUri };
   switch (name) {
     case 'users':

@@ -67,6 +67,21 @@ export function samplerOf(env: Env): Sampler {
   }
 }
 
+/** The batch processor's settings from the specification's OTEL_BSP_* variables (the SDK no longer reads them itself). */
+export function batchSettingsOf(env: Env) {
+  const read = (name: string) => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const settings = {
+    scheduledDelayMillis: read('OTEL_BSP_SCHEDULE_DELAY'),
+    exportTimeoutMillis: read('OTEL_BSP_EXPORT_TIMEOUT'),
+    maxQueueSize: read('OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: read('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<Record<keyof typeof settings, number>>;
+}
+
 /** A span marked so is left out of the export: a resolver that answered without waiting on anything. */
 const DROP = 'marketplace.drop';
 
@@ -97,7 +112,7 @@ export function startTracing(service: string, env: Env): Tracing {
   const provider = new TracerProvider({
     resource,
     sampler: samplerOf(env),
-    spanProcessors: [new DroppingProcessor(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) }))],
+    spanProcessors: [new DroppingProcessor(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }), ...batchSettingsOf(env) }))],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
