@@ -4,3 +4,4 @@ export * from './graphql-client.ts';
 export * from './go-tool.ts';
 export { freePort, portAcceptsConnections } from './database/free-port.ts';
 export { redisServerBinary, startRedis, type RunningRedis } from './redis.ts';
+export * from './jaeger.ts';
