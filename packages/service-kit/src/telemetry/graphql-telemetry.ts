@@ -2,9 +2,12 @@
 // its error codes and its time, for the request metrics; and spans for parsing and validation.
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { otel } from './otel-api.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { tracingEnabled } from './tracing.ts';
+
+const { context, SpanStatusCode, trace } = otel;
 
 const tracer = trace.getTracer('@marketplace/service-kit/graphql');
 

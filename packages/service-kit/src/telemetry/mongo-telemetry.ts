@@ -1,9 +1,12 @@
 // MongoDB commands and the connection pool, from the driver's monitoring events: a latency histogram
 // by command and collection, pool gauges, and a client span per command of a traced request.
-import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { otel } from './otel-api.ts';
 import type { CommandFailedEvent, CommandStartedEvent, CommandSucceededEvent, MongoClient } from 'mongodb';
 import type { ServiceMetrics } from './metrics.ts';
 import { tracingEnabled } from './tracing.ts';
+
+const { SpanKind, SpanStatusCode, context, trace } = otel;
 
 const tracer = trace.getTracer('@marketplace/service-kit/mongodb');
 

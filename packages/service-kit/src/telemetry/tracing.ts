@@ -5,7 +5,8 @@
 // On, each process has one tracer provider; a request continues a valid incoming W3C
 // `traceparent`, or starts a new trace.
 import type { IncomingHttpHeaders } from 'node:http';
-import { context, propagation, SpanKind, SpanStatusCode, trace, isSpanContextValid, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanKind as SpanKindValue } from '@opentelemetry/api';
+import { otel } from './otel-api.ts';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -22,6 +23,8 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import type { Env } from '../config.ts';
+
+const { context, propagation, SpanKind, SpanStatusCode, trace, isSpanContextValid } = otel;
 
 let enabled = false;
 const tracer = trace.getTracer('@marketplace/service-kit');
@@ -158,7 +161,7 @@ function endWith(span: Span, error: unknown): void {
 }
 
 /** Runs `work` in a span of its own (a child of the active one); only the call itself when tracing is off. */
-export async function inSpan<T>(name: string, options: { kind?: SpanKind; attributes?: Attributes }, work: () => Promise<T>): Promise<T> {
+export async function inSpan<T>(name: string, options: { kind?: SpanKindValue; attributes?: Attributes }, work: () => Promise<T>): Promise<T> {
   if (!enabled) return work();
   return tracer.startActiveSpan(name, options, async (span) => {
     try {
