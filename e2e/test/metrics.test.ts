@@ -26,6 +26,8 @@ describe('metrics on METRICS_PORT', () => {
     const settings = (service: SupergraphService) => ({
       METRICS_PORT: String(metricsPorts[service]),
       ...(service === 'users' ? { AUTH_SECRET_KEY: keys.secretKey } : { AUTH_PUBLIC_KEYS: keys.publicKey }),
+      // Few enough that the seller below runs into it; the buyer's handful of requests stay under.
+      ...(service === 'router' ? { RATE_LIMIT_USER_PER_MINUTE: '10' } : {}),
     });
     const world = await startSupergraphProcesses({
       mongoUri: inject('mongoUri'),
@@ -46,6 +48,12 @@ describe('metrics on METRICS_PORT', () => {
     expect(refusedInput.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const refusedShape = await graphql(url, TOO_MANY_ALIASES);
     expect(refusedShape.errors?.[0]?.extensions?.code).toBe('MAX_ALIASES_LIMIT');
+    let limited = 0;
+    for (let i = 0; i < 12; i++) {
+      const answer = await graphql(url, 'query WhoAmI { me { id } }', {}, { token: seller.token });
+      if (answer.errors?.[0]?.extensions?.code === 'RATE_LIMITED') limited++;
+    }
+    expect(limited).toBeGreaterThan(0);
 
     const scraped = {} as Record<SupergraphService, Sample[]>;
     for (const service of SERVICES) scraped[service] = await scrape(`http://127.0.0.1:${metricsPorts[service]}/metrics`);
@@ -65,6 +73,9 @@ describe('metrics on METRICS_PORT', () => {
     expect(total(router, 'router_subgraph_fetch_errors_total', { subgraph: 'orders', code: 'BAD_USER_INPUT' })).toBe(1);
     expect(total(router, 'graphql_errors_total', { operation: 'TooManyAliases', code: 'MAX_ALIASES_LIMIT' })).toBe(1);
     expect(total(router, 'router_operations_refused_total', { reason: 'MAX_ALIASES_LIMIT' })).toBe(1);
+    // Rate-limited requests are answered before GraphQL: counted by who was limited, and under their code.
+    expect(total(router, 'router_rate_limited_total', { scope: 'user' })).toBe(limited);
+    expect(total(router, 'graphql_errors_total', { code: 'RATE_LIMITED' })).toBe(limited);
     // Unnamed operations (the harness's register and login) have a label of their own.
     expect(labelValues(router, 'graphql_requests_total', 'operation')).toContain('(unnamed)');
 
