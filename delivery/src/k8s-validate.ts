@@ -1,4 +1,5 @@
-// Validates rendered objects against the Kubernetes API schemas shipped in kubernetes-models.
+// Validates rendered objects against the Kubernetes API schemas shipped in kubernetes-models, and the
+// Prometheus Operator's custom resources (ServiceMonitor, ...) against its CRD schemas.
 import type { K8sObject } from './helm.ts';
 
 /** A kubernetes-models class: one per apiVersion/kind, with the API's JSON schema behind validate(). */
@@ -9,14 +10,17 @@ interface ModelClass {
 }
 
 // kubernetes-models lays out one module per API group version, at the path of its apiVersion
-// ("v1", "apps/v1", "networking.k8s.io/v1"), so the apiVersion names the module to load.
+// ("v1", "apps/v1", "networking.k8s.io/v1"), so the apiVersion names the module to load. The packages
+// of custom resources follow the same layout, one package per API group.
 const API_VERSION = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v[0-9]+((alpha|beta)[0-9]+)?$/;
+const CUSTOM_RESOURCE_PACKAGES: Readonly<Record<string, string>> = { 'monitoring.coreos.com': '@kubernetes-models/prometheus-operator' };
 const modules = new Map<string, Promise<Record<string, unknown> | undefined>>();
 
 function loadGroupVersion(apiVersion: string): Promise<Record<string, unknown> | undefined> {
   let loading = modules.get(apiVersion);
   if (!loading) {
-    const specifier = `kubernetes-models/${apiVersion}`;
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const specifier = `${CUSTOM_RESOURCE_PACKAGES[group] ?? 'kubernetes-models'}/${apiVersion}`;
     // Resolved at run time on purpose: the bundler cannot list the group versions ahead of time.
     loading = import(/* @vite-ignore */ specifier).then(
       (module: Record<string, unknown>) => module,
@@ -31,7 +35,7 @@ function isModelClass(value: unknown, apiVersion: string, kind: string): value i
   return typeof value === 'function' && (value as Partial<ModelClass>).apiVersion === apiVersion && (value as Partial<ModelClass>).kind === kind;
 }
 
-/** The model class of an object's apiVersion and kind; throws for a kind the Kubernetes API does not have. */
+/** The model class of an object's apiVersion and kind; throws for a kind neither the Kubernetes API nor a known CRD has. */
 export async function modelFor(apiVersion: string, kind: string): Promise<ModelClass> {
   const module = API_VERSION.test(apiVersion) ? await loadGroupVersion(apiVersion) : undefined;
   const model = module?.[kind];
