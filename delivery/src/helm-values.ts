@@ -2,7 +2,7 @@
 import { isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
 
 // Free-form maps whose keys are the user's data (annotation names, env names, API objects, file names), not settings.
-const FREE_FORM = new Set(['annotations', 'podAnnotations', 'podLabels', 'commonLabels', 'extraEnv', 'nodeSelector', 'affinity', 'behavior', 'manifests']);
+const FREE_FORM = new Set(['annotations', 'podAnnotations', 'podLabels', 'commonLabels', 'labels', 'extraEnv', 'nodeSelector', 'affinity', 'behavior', 'manifests', 'resourceAttributes']);
 
 /** Dotted paths of the keys that have no comment line right above them. */
 export function undocumentedValues(text: string): string[] {

@@ -413,8 +413,101 @@ allow only when set on purpose). Takes the root context.
 {{- range $source := include "marketplace.secretSources" . | fromJsonArray -}}
 {{- $_ := set $data (printf "%s_FILE" $source.env) (printf "%s/%s" $root.Values.secretsMountPath $source.env) -}}
 {{- end -}}
+{{- if $root.Values.metrics.enabled -}}
+{{- include "marketplace.checkMetrics" $root -}}
+{{- $_ := set $data "METRICS_PORT" ($root.Values.metrics.port | int64 | toString) -}}
+{{- end -}}
+{{- $tracing := include "marketplace.tracing" $root | fromJson -}}
+{{- range $key, $value := $tracing.env -}}
+{{- $_ := set $data $key $value -}}
+{{- end -}}
 {{- range $key, $value := $svc.extraEnv -}}
 {{- $_ := set $data $key (toString $value) -}}
 {{- end -}}
 {{- toYaml $data -}}
+{{- end -}}
+
+{{/*
+The metrics server's port must not be any service's own: each pod would then bind it twice and exit. A
+ServiceMonitor needs that port, so it is refused while metrics are off. Takes the root context.
+*/}}
+{{- define "marketplace.checkMetrics" -}}
+{{- $metrics := .Values.metrics -}}
+{{- range $name, $svc := .Values.services -}}
+{{- if and $metrics.enabled (eq (int $svc.port) (int $metrics.port)) -}}
+{{- fail (printf "metrics.port (%v) is the port of the %s service (services.%s.port): the metrics server needs a port of its own" $metrics.port $name $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $metrics.serviceMonitor.enabled (not $metrics.enabled) -}}
+{{- fail "metrics.serviceMonitor.enabled needs metrics.enabled: without it the services serve no metrics and their Services have no metrics port to scrape" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The OpenTelemetry settings of every service: {enabled, env, resourceAttributes}. env holds the OTEL_*
+variables of the ConfigMap (only with tracing.otlpEndpoint set); resourceAttributes the extra
+OTEL_RESOURCE_ATTRIBUTES pairs, which the Deployment completes with the pod's own name. Fails when a
+tracing setting is given that would do nothing. Takes the root context.
+*/}}
+{{- define "marketplace.tracing" -}}
+{{- $tracing := .Values.tracing -}}
+{{- $env := dict -}}
+{{- $ratio := list "traceidratio" "parentbased_traceidratio" -}}
+{{- $hasArg := not (kindIs "invalid" $tracing.samplerArg) -}}
+{{- if not $tracing.otlpEndpoint -}}
+{{- range $key := list "sampler" "samplerArg" "resourceAttributes" -}}
+{{- $value := index $tracing $key -}}
+{{- if and (not (kindIs "invalid" $value)) (ne (toString $value) "") (not (and (kindIs "map" $value) (empty $value))) -}}
+{{- fail (printf "tracing.%s is set but tracing.otlpEndpoint is empty, so no traces are exported: set tracing.otlpEndpoint to your OTLP/HTTP receiver (e.g. http://otel-collector.monitoring:4318), or leave tracing.%s unset" $key $key) -}}
+{{- end -}}
+{{- end -}}
+{{- else -}}
+{{- $_ := set $env "OTEL_EXPORTER_OTLP_ENDPOINT" $tracing.otlpEndpoint -}}
+{{- with $tracing.sampler -}}
+{{- $_ := set $env "OTEL_TRACES_SAMPLER" . -}}
+{{- end -}}
+{{- if $hasArg -}}
+{{- if not (has $tracing.sampler $ratio) -}}
+{{- fail (printf "tracing.samplerArg is the ratio of the traceidratio and parentbased_traceidratio samplers, and tracing.sampler is %q: set one of those, or leave samplerArg null" $tracing.sampler) -}}
+{{- end -}}
+{{- $_ := set $env "OTEL_TRACES_SAMPLER_ARG" (toString $tracing.samplerArg) -}}
+{{- end -}}
+{{- end -}}
+{{- dict "enabled" (not (empty $tracing.otlpEndpoint)) "env" $env "resourceAttributes" $tracing.resourceAttributes | toJson -}}
+{{- end -}}
+
+{{/*
+OTEL_RESOURCE_ATTRIBUTES of one service's pods: where the span comes from (namespace, pod, version), then
+tracing.resourceAttributes, which win on a clash. $(K8S_POD_NAME) is expanded by the kubelet from the
+variable the Deployment sets just before. Takes (dict "root" $ "name" <service>).
+*/}}
+{{- define "marketplace.resourceAttributes" -}}
+{{- $attributes := dict "k8s.namespace.name" .root.Release.Namespace "k8s.pod.name" "$(K8S_POD_NAME)" "service.version" (include "marketplace.tag" .) -}}
+{{- $attributes = mergeOverwrite $attributes (deepCopy .root.Values.tracing.resourceAttributes) -}}
+{{- $pairs := list -}}
+{{- range $key := keys $attributes | sortAlpha -}}
+{{- $pairs = append $pairs (printf "%s=%s" $key (get $attributes $key)) -}}
+{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}
+
+{{/* The pod annotations that tell an annotation-driven Prometheus (kubernetes-pods job) where to scrape. */}}
+{{- define "marketplace.scrapeAnnotations" -}}
+{{- if .Values.metrics.enabled -}}
+{{- dict "prometheus.io/scrape" "true" "prometheus.io/port" (.Values.metrics.port | int64 | toString) "prometheus.io/path" .Values.metrics.path | toJson -}}
+{{- else -}}
+{{- dict | toJson -}}
+{{- end -}}
+{{- end -}}
+
+
+{{/* Milliseconds of a Prometheus duration (1h30m, 30s, 500ms), which the schema has checked the form of. */}}
+{{- define "marketplace.durationMs" -}}
+{{- $units := dict "y" 31536000000 "w" 604800000 "d" 86400000 "h" 3600000 "m" 60000 "s" 1000 "ms" 1 -}}
+{{- $total := 0 -}}
+{{- range $part := regexFindAll "[0-9]+(ms|y|w|d|h|m|s)" (toString .) -1 -}}
+{{- $unit := regexFind "(ms|y|w|d|h|m|s)$" $part -}}
+{{- $total = add $total (mul (trimSuffix $unit $part | atoi) (get $units $unit)) -}}
+{{- end -}}
+{{- $total -}}
 {{- end -}}
