@@ -121,3 +121,16 @@ export function quickStartSecrets(seed = 'chart-test'): Record<string, string> {
     'secrets.servicePublicKeys.value': fakePaserk('public', `${seed}-service`),
   };
 }
+
+/**
+ * The least --set the defaults render with: the quick-start secrets, a payment service (NODE_ENV=production
+ * requires one) and, as no manifests are mounted, allow mode on purpose.
+ */
+export function quickStartValues(seed = 'chart-test'): Record<string, string> {
+  return {
+    ...quickStartSecrets(seed),
+    'config.orders.paymentProvider': 'http',
+    'config.orders.paymentServiceUrl': 'https://payments.example.internal',
+    'config.router.persistedDocuments.mode': 'allow',
+  };
+}
