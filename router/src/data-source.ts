@@ -2,6 +2,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { injectTraceHeaders, inSpan, REQUEST_ID_HEADER, SpanKind, tracingEnabled } from '@marketplace/service-kit';
 import type { RouterContext } from './context.ts';
+import { mergeKey, type InFlightRequests } from './inflight.ts';
 import type { RouterMetrics } from './metrics.ts';
 
 /** A fetch that failed outright (no answer, not JSON, a 5xx without GraphQL errors). */
@@ -12,14 +13,26 @@ export const SUBGRAPH_FETCH_FAILED = 'SUBGRAPH_FETCH_FAILED';
 export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterContext> {
   readonly #subgraph: string;
   readonly #metrics: RouterMetrics | undefined;
+  readonly #inFlight: InFlightRequests | undefined;
 
-  constructor(options: { subgraph: string; url: string; metrics?: RouterMetrics | undefined }) {
+  /** `inFlight`: identical reads in flight share one fetch (see inflight.ts); each its own when left out. */
+  constructor(options: { subgraph: string; url: string; metrics?: RouterMetrics | undefined; inFlight?: InFlightRequests | undefined }) {
     super({ url: options.url });
     this.#subgraph = options.subgraph;
     this.#metrics = options.metrics;
+    this.#inFlight = options.inFlight;
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<SubgraphResponse> {
+  override process(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<SubgraphResponse> {
+    const { context } = options;
+    const authorization = 'authorization' in context ? context.authorization : undefined;
+    const key = this.#inFlight ? mergeKey(this.#subgraph, authorization ?? undefined, options.request) : undefined;
+    if (!key) return this.#fetch(options);
+    if (this.#inFlight!.has(key)) this.#metrics?.merged(this.#subgraph);
+    return this.#inFlight!.run(key, () => this.#fetch(options));
+  }
+
+  async #fetch(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<SubgraphResponse> {
     const fetch = () => super.process(options);
     if (!this.#metrics && !tracingEnabled()) return fetch();
     const started = performance.now();

@@ -17,6 +17,8 @@ export interface RouterMetrics {
   /** One subgraph fetch: its time and the codes of the errors it answered with (or failed with). */
   fetched(subgraph: string, seconds: number, codes: readonly string[]): void;
   planLookup(hit: boolean): void;
+  /** A subgraph read answered by an identical one already in flight. */
+  merged(subgraph: string): void;
   rateLimited(scope: 'user' | 'anonymous'): void;
 }
 
@@ -25,6 +27,7 @@ export function routerMetrics(metrics: ServiceMetrics): RouterMetrics {
   const fetchErrors = metrics.counter('router_subgraph_fetch_errors_total', 'Errors in subgraph answers (or failed fetches), by subgraph and code', ['subgraph', 'code']);
   const planCache = metrics.counter('router_query_plan_cache_total', 'Query plan cache lookups, by result', ['result']);
   const refused = metrics.counter('router_operations_refused_total', 'Requests refused before running: operation limits, cost, persisted documents; by code', ['reason']);
+  const merged = metrics.counter('router_subgraph_fetches_merged_total', 'Subgraph reads answered by an identical read in flight (same body and token)', ['subgraph']);
   const limited = metrics.counter('router_rate_limited_total', 'Requests refused by the rate limits, by who was limited', ['scope']);
   metrics.onRequest((_operation, codes) => {
     for (const code of new Set(codes)) if (REFUSALS.has(code)) refused.inc({ reason: code });
@@ -35,6 +38,7 @@ export function routerMetrics(metrics: ServiceMetrics): RouterMetrics {
       for (const code of codes) fetchErrors.inc({ subgraph, code });
     },
     planLookup: (hit) => planCache.inc({ result: hit ? 'hit' : 'miss' }),
+    merged: (subgraph) => merged.inc({ subgraph }),
     rateLimited: (scope) => limited.inc({ scope }),
   };
 }

@@ -16,6 +16,7 @@ import {
 import { corsOrigins, operationLimits, type OperationLimits } from './config.ts';
 import { requestIdentity, routerContext, type RouterContext } from './context.ts';
 import { AuthForwardingDataSource } from './data-source.ts';
+import { InFlightRequests } from './inflight.ts';
 import { countPlanCacheLookups, routerMetrics } from './metrics.ts';
 import { readCostModel } from './plugins/cost-model.ts';
 import { useCors } from './plugins/cors.ts';
@@ -52,6 +53,8 @@ export interface RouterOptions {
   persistedDocuments?: TrustedDocumentsOptions;
   /** The router's metrics (METRICS_PORT); none when left out. */
   metrics?: ServiceMetrics | undefined;
+  /** Merge identical subgraph reads in flight (same subgraph, body and token); on when left out. */
+  mergeInFlight?: boolean;
 }
 
 export async function startRouter(options: RouterOptions): Promise<RunningServer> {
@@ -63,9 +66,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
   const revocations = watchSessionRevocations({ url: options.revocationsUrl ?? new URL('/revocations', options.subgraphUrls.users).href, logger: options.logger });
   const calls = requestIdentity(options.keys, compileTrustedProxies(options.trustedProxies ?? []), revocations);
   const metrics = options.metrics ? routerMetrics(options.metrics) : undefined;
+  const inFlight = options.mergeInFlight === false ? undefined : new InFlightRequests();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new AuthForwardingDataSource({ subgraph: name, url: options.subgraphUrls[name as SubgraphName] ?? url, metrics }),
+    buildService: ({ name, url }) => new AuthForwardingDataSource({ subgraph: name, url: options.subgraphUrls[name as SubgraphName] ?? url, metrics, inFlight }),
     logger: options.logger,
   });
   if (metrics && !countPlanCacheLookups(gateway, metrics)) options.logger.warn('the gateway has no query plan cache to count: router_query_plan_cache_total stays empty');
