@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { trackChild } from './database/child-cleanup.ts';
+import { stopChild, trackChild } from './database/child-cleanup.ts';
 import { freePort, portAcceptsConnections } from './database/free-port.ts';
 import { ensureJaeger } from './jaeger-build.ts';
 
@@ -393,16 +393,7 @@ async function launch(binary: string, log: (line: string) => void): Promise<Jaeg
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     stopping = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      // Re-ref so a script whose last act is `await stop()` stays alive until Jaeger is gone.
-      child.ref();
-      child.kill('SIGTERM');
-      const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, false, { ref: false })]);
-      if (!graceful) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await stopChild(child, exited, STOP_GRACE_MS);
     untrack();
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   };

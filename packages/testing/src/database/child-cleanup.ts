@@ -1,6 +1,7 @@
 // Kills database servers we spawned when this process goes away, so no orphan servers outlive tests or `npm start`.
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 interface Tracked {
   child: ChildProcess;
@@ -44,4 +45,19 @@ export function trackChild(child: ChildProcess, dir?: string): () => void {
   return () => {
     tracked.delete(entry);
   };
+}
+
+/**
+ * SIGTERM, then SIGKILL if the child has not exited within `graceMs`; resolves once it is gone.
+ * The child is re-referenced first, so a script whose last act is awaiting this stays alive until then.
+ */
+export async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.ref();
+  child.kill('SIGTERM');
+  const graceful = await Promise.race([exited.then(() => true), sleep(graceMs, false, { ref: false })]);
+  if (!graceful) {
+    child.kill('SIGKILL');
+    await exited;
+  }
 }

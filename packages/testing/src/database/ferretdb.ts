@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
-import { trackChild } from './child-cleanup.ts';
+import { stopChild, trackChild } from './child-cleanup.ts';
 import { freePort, portAcceptsConnections } from './free-port.ts';
 import type { Log, OwnDatabaseHandle } from './types.ts';
 
@@ -106,16 +106,7 @@ async function launch(bin: string, dir: string, port: number, log: Log): Promise
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     stopping = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      // Re-ref so a script whose last act is `await stop()` stays alive until the server is gone.
-      child.ref();
-      child.kill('SIGTERM');
-      const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, false, { ref: false })]);
-      if (!graceful) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await stopChild(child, exited, STOP_GRACE_MS);
     untrack();
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   };
