@@ -156,14 +156,17 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
   const serveGraphQL = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const record = metrics ? openRequestRecord(req) : undefined;
     const traced = startServerSpan(req.method ?? 'GET', url.pathname, req.headers);
-    res.once('close', () => {
-      if (record) closeRequestRecord(record, metrics!);
-      if (traced) {
-        traced.span.setAttribute('http.response.status_code', res.statusCode);
-        if (res.statusCode >= 500) traced.span.setStatus({ code: SpanStatusCode.ERROR });
-        traced.span.end();
-      }
-    });
+    // With neither on, a request costs no listener.
+    if (record || traced) {
+      res.once('close', () => {
+        if (record) closeRequestRecord(record, metrics!);
+        if (traced) {
+          traced.span.setAttribute('http.response.status_code', res.statusCode);
+          if (res.statusCode >= 500) traced.span.setStatus({ code: SpanStatusCode.ERROR });
+          traced.span.end();
+        }
+      });
+    }
     if (!traced) {
       accessLog(req, res);
       return serve(req, res, url);
