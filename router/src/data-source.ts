@@ -15,9 +15,9 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterCont
   readonly #metrics: RouterMetrics | undefined;
   readonly #inFlight: InFlightRequests | undefined;
 
-  /** `inFlight`: identical reads in flight share one fetch (see inflight.ts); each its own when left out. */
-  constructor(options: { subgraph: string; url: string; metrics?: RouterMetrics | undefined; inFlight?: InFlightRequests | undefined }) {
-    super({ url: options.url });
+  /** `inFlight`: identical reads in flight share one fetch (see inflight.ts); each its own when left out. `fetcher`: the connection pool (subgraph-pool.ts). */
+  constructor(options: { subgraph: string; url: string; metrics?: RouterMetrics | undefined; inFlight?: InFlightRequests | undefined; fetcher?: RemoteGraphQLDataSource['fetcher'] | undefined }) {
+    super({ url: options.url, ...(options.fetcher ? { fetcher: options.fetcher } : {}) });
     this.#subgraph = options.subgraph;
     this.#metrics = options.metrics;
     this.#inFlight = options.inFlight;

@@ -23,6 +23,7 @@ import { useCors } from './plugins/cors.ts';
 import { tokenLimitErrorOf, useOperationLimits } from './plugins/operation-limits.ts';
 import { useRateLimits } from './plugins/rate-limit.ts';
 import { useTrustedDocuments, type TrustedDocumentsOptions } from './plugins/trusted-documents.ts';
+import { subgraphPool } from './subgraph-pool.ts';
 import { watchSessionRevocations } from './session-revocations.ts';
 import { readSupergraph } from './supergraph.ts';
 
@@ -67,9 +68,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
   const calls = requestIdentity(options.keys, compileTrustedProxies(options.trustedProxies ?? []), revocations);
   const metrics = options.metrics ? routerMetrics(options.metrics) : undefined;
   const inFlight = options.mergeInFlight === false ? undefined : new InFlightRequests();
+  const pool = subgraphPool();
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new AuthForwardingDataSource({ subgraph: name, url: options.subgraphUrls[name as SubgraphName] ?? url, metrics, inFlight }),
+    buildService: ({ name, url }) => new AuthForwardingDataSource({ subgraph: name, url: options.subgraphUrls[name as SubgraphName] ?? url, metrics, inFlight, fetcher: pool.fetcher }),
     logger: options.logger,
   });
   if (metrics && !countPlanCacheLookups(gateway, metrics)) options.logger.warn('the gateway has no query plan cache to count: router_query_plan_cache_total stays empty');
@@ -95,7 +97,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
     ...(options.metrics ? { metrics: options.metrics } : {}),
     onStop: async () => {
       revocations.stop();
-      await ownStore?.close();
+      await Promise.all([ownStore?.close(), pool.close()]);
     },
   });
 }
