@@ -206,6 +206,8 @@ export async function startSupergraphProcesses(options: { mongoUri: string; sett
   const started = {} as Record<SupergraphService, RestartableService>;
   // In order: the router is ready only once every subgraph is. NODE_ENV=test silences the logs, but
   // info lines (start-up, drains, refusals) are what the output printed on a failure needs.
-  for (const service of SERVICES) started[service] = await restartable(service, ports[service], fixed[service], { LOG_LEVEL: 'info', ...options.settings[service] });
+  // The response cache is off unless a test asks for it: a test reads what another party just changed.
+  const defaults = (service: SupergraphService): Settings => ({ LOG_LEVEL: 'info', ...(service === 'router' ? { RESPONSE_CACHE: 'off' } : {}) });
+  for (const service of SERVICES) started[service] = await restartable(service, ports[service], fixed[service], { ...defaults(service), ...options.settings[service] });
   return { url: started.router.url, ...started, databases };
 }

@@ -52,7 +52,7 @@ export interface SupergraphOptions {
   /** Each service logs through a child of this one, tagged with its name. */
   logger?: Logger;
   /** Router settings other than the defaults (limits, CORS origins, rate limits, trusted proxies). */
-  router?: Pick<RouterOptions, 'limits' | 'corsOrigins' | 'rateLimits' | 'trustedProxies' | 'persistedDocuments'>;
+  router?: Pick<RouterOptions, 'limits' | 'corsOrigins' | 'rateLimits' | 'trustedProxies' | 'persistedDocuments' | 'responseCache'>;
   /** Takes and refunds the orders' payments (a recording one, in tests); every payment is approved when left out. */
   payments?: PaymentProvider;
   /** Route the router's subgraph calls through counting proxies. */
@@ -145,12 +145,14 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Super
     ...LOOPBACK,
     production,
     logger: loggerOf('router'),
+    // Off unless a test asks for it (response-cache.test.ts): tests read what another party just changed.
+    responseCache: false,
     ...options.router,
   });
 
   const extraRouters: RunningServer[] = [];
   const startExtraRouter: Supergraph['startRouter'] = async (extra = {}) => {
-    const router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, revocationsUrl, ...LOOPBACK, production, logger: loggerOf('router'), ...extra });
+    const router = await startRouter({ keys: { users: userKeys }, subgraphUrls: subgraphs, revocationsUrl, ...LOOPBACK, production, logger: loggerOf('router'), responseCache: false, ...extra });
     extraRouters.push(router);
     return router.url;
   };

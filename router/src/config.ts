@@ -81,3 +81,8 @@ export function persistedDocuments(env: Env): TrustedDocumentsOptions | undefine
   if (mode === 'allow' && documents.size === 0) return undefined;
   return { mode, requireId: persistedDocumentsRequireId(env), documents };
 }
+
+/** RESPONSE_CACHE: `on` (default) keeps answers per caller as the @cacheControl hints allow; `off` never keeps one. */
+export function responseCacheEnabled(env: Env): boolean {
+  return enumSetting(env, 'RESPONSE_CACHE', ['on', 'off'], 'on') === 'on';
+}

@@ -8,6 +8,15 @@ import type { RouterMetrics } from './metrics.ts';
 /** A fetch that failed outright (no answer, not JSON, a 5xx without GraphQL errors). */
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource<RouterContext>['process']>>;
 
+/** What a subgraph's Cache-Control allows, applied to the incoming request's policy (as the data source does for its own fetches). */
+function restrictCachePolicy(options: GraphQLDataSourceProcessOptions<RouterContext>, header: string | null): void {
+  if (!('incomingRequestContext' in options)) return;
+  const policy = options.incomingRequestContext.overallCachePolicy;
+  const maxAge = /(?:^|,)\s*max-age=(\d+)\s*(?:,|$)/.exec(header ?? '')?.[1];
+  const scope = /(?:^|,)\s*private\s*(?:,|$)/.test(header ?? '') ? 'PRIVATE' : /(?:^|,)\s*public\s*(?:,|$)/.test(header ?? '') ? 'PUBLIC' : undefined;
+  policy.restrict({ maxAge: maxAge === undefined || /no-store/.test(header ?? '') ? 0 : Number(maxAge), ...(scope ? { scope } : {}) });
+}
+
 export const SUBGRAPH_FETCH_FAILED = 'SUBGRAPH_FETCH_FAILED';
 
 export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterContext> {
@@ -28,8 +37,14 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<RouterCont
     const authorization = 'authorization' in context ? context.authorization : undefined;
     const key = this.#inFlight ? mergeKey(this.#subgraph, authorization ?? undefined, options.request) : undefined;
     if (!key) return this.#fetch(options);
-    if (this.#inFlight!.has(key)) this.#metrics?.merged(this.#subgraph);
-    return this.#inFlight!.run(key, () => this.#fetch(options));
+    if (!this.#inFlight!.has(key)) return this.#inFlight!.run(key, () => this.#fetch(options));
+    this.#metrics?.merged(this.#subgraph);
+    // The first caller's fetch restricted its own cache policy from the subgraph's Cache-Control; a
+    // merged caller must restrict its own from the same header, or it could keep what it may not.
+    return this.#inFlight!.run(key, () => this.#fetch(options)).then((answer) => {
+      restrictCachePolicy(options, answer.http?.headers.get('cache-control') ?? null);
+      return answer;
+    });
   }
 
   async #fetch(options: GraphQLDataSourceProcessOptions<RouterContext>): Promise<SubgraphResponse> {

@@ -22,6 +22,7 @@ import {
   persistedDocuments,
   persistedDocumentsMode,
   persistedDocumentsRequireId,
+  responseCacheEnabled,
 } from './config.ts';
 import { startRouter } from './service.ts';
 
@@ -48,6 +49,7 @@ runService(
       limiterStore,
       ...(trusted ? { persistedDocuments: trusted } : {}),
       metrics,
+      responseCache: responseCacheEnabled(env),
     });
     if (trusted) logger.info({ mode: trusted.mode, documents: trusted.documents.size }, 'persisted documents loaded');
     return { server, close: () => limiterStore.close() };
@@ -60,6 +62,7 @@ runService(
     (env) => corsOrigins(env, isProduction(env)),
     persistedDocumentsMode,
     persistedDocumentsRequireId,
+    responseCacheEnabled,
     persistedDocumentManifests,
   ],
 );

@@ -22,6 +22,7 @@ import { readCostModel } from './plugins/cost-model.ts';
 import { useCors } from './plugins/cors.ts';
 import { tokenLimitErrorOf, useOperationLimits } from './plugins/operation-limits.ts';
 import { useRateLimits } from './plugins/rate-limit.ts';
+import { useResponseCache } from './plugins/response-cache.ts';
 import { useTrustedDocuments, type TrustedDocumentsOptions } from './plugins/trusted-documents.ts';
 import { subgraphPool } from './subgraph-pool.ts';
 import { watchSessionRevocations } from './session-revocations.ts';
@@ -56,6 +57,8 @@ export interface RouterOptions {
   metrics?: ServiceMetrics | undefined;
   /** Merge identical subgraph reads in flight (same subgraph, body and token); on when left out. */
   mergeInFlight?: boolean;
+  /** Keep answers in memory per caller as the subgraphs' @cacheControl hints allow (plugins/response-cache.ts); on when left out. */
+  responseCache?: boolean;
 }
 
 export async function startRouter(options: RouterOptions): Promise<RunningServer> {
@@ -92,7 +95,10 @@ export async function startRouter(options: RouterOptions): Promise<RunningServer
     ],
     ...(options.persistedDocuments ? { rewrite: useTrustedDocuments(options.persistedDocuments) } : {}),
     parseOptions: limits.maxTokens ? { maxTokens: limits.maxTokens } : {},
-    plugins: [useOperationLimits({ limits, costModel: readCostModel(supergraphSdl), exposeCost: !options.production })],
+    plugins: [
+      useOperationLimits({ limits, costModel: readCostModel(supergraphSdl), exposeCost: !options.production }),
+      ...(options.responseCache === false ? [] : useResponseCache()),
+    ],
     rewriteError: (formatted, original) => tokenLimitErrorOf(formatted, original, limits.maxTokens),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     onStop: async () => {

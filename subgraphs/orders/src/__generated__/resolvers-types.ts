@@ -23,6 +23,10 @@ export type Scalars = {
   link__Import: { input: unknown; output: unknown; }
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /**
  * One seller's part of an order: their items, shipped, delivered or cancelled by them (or an
  * ADMIN). The order's status follows its fulfilments. Readable by the order's buyer, this
@@ -441,11 +445,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Fulfillment: ResolverTypeWrapper<FulfillmentRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   FulfillmentConnection: ResolverTypeWrapper<FulfillmentPage>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   FulfillmentEdge: ResolverTypeWrapper<Omit<FulfillmentEdge, 'node'> & { node: ResolversTypes['Fulfillment'] }>;
   FulfillmentEvent: ResolverTypeWrapper<FulfillmentEventView>;
   FulfillmentStatus: FulfillmentStatus;
@@ -467,6 +471,7 @@ export type ResolversTypes = ResolversObject<{
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   link__Purpose: Link__Purpose;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -476,7 +481,6 @@ export type ResolversParentTypes = ResolversObject<{
   Fulfillment: FulfillmentRecord;
   ID: Scalars['ID']['output'];
   FulfillmentConnection: FulfillmentPage;
-  Int: Scalars['Int']['output'];
   FulfillmentEdge: Omit<FulfillmentEdge, 'node'> & { node: ResolversParentTypes['Fulfillment'] };
   FulfillmentEvent: FulfillmentEventView;
   Money: Money;
@@ -495,8 +499,17 @@ export type ResolversParentTypes = ResolversObject<{
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InaccessibleDirectiveArgs = { };
 
@@ -658,6 +671,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   link?: LinkDirectiveResolver<any, any, ContextType>;
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
