@@ -89,6 +89,102 @@ describe('reservations', () => {
   });
 });
 
+describe('reservations built on the stock as it was loaded', () => {
+  const loaded = async (id: ObjectId) => (await store.findByIds([id]))[0]!;
+  const ledgerOf = (id: ObjectId) => db.collection('stockLedger').find({ productId: id }).sort({ version: 1 }).toArray();
+  const storedStatus = async (id: string) => (await db.collection('stockReservations').findOne({ _id: id as never }))?.status;
+
+  it('never oversell when 30 race from one loaded copy, and leave the copy equal to the ledger', async () => {
+    const product = await newProduct(10);
+    const copy = await loaded(product._id);
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => reservations.reserve(`l-race-${i}`, [{ product: copy, quantity: 1 }])));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
+    for (const o of outcomes.filter((o) => o.status === 'rejected')) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(InsufficientStockError);
+    expect(await stockOf(product._id)).toBe(0);
+    // One entry per version, no gaps; the refused ones left only voids (delta 0) of their takes.
+    const entries = await ledgerOf(product._id);
+    expect(entries.map((e) => e.version)).toEqual([...Array(entries.length).keys()]);
+    expect(entries.filter((e) => e.delta !== 0).map((e) => e.availableAfter)).toEqual([...Array(11).keys()].map((v) => 10 - v));
+    expect(entries.at(-1)!.availableAfter).toBe(0);
+  });
+
+  it('take every line or none when reservations of two products race', async () => {
+    const [a, b] = [await newProduct(6), await newProduct(4)];
+    const [copyA, copyB] = [await loaded(a._id), await loaded(b._id)];
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => reservations.reserve(`l-pair-${i}`, [{ product: copyA, quantity: 1 }, { product: copyB, quantity: 1 }])),
+    );
+    // Lines held for a while by reservations that then fail elsewhere can make others fail too; none is half taken.
+    const placed = outcomes.filter((o) => o.status === 'fulfilled').length;
+    expect(placed).toBeGreaterThanOrEqual(1);
+    expect(placed).toBeLessThanOrEqual(4);
+    expect([await stockOf(a._id), await stockOf(b._id)]).toEqual([6 - placed, 4 - placed]);
+    const latest = async (id: ObjectId) => (await ledgerOf(id)).at(-1)!.availableAfter;
+    expect([await latest(a._id), await latest(b._id)]).toEqual([6 - placed, 4 - placed]);
+  });
+
+  it('build on the ledger when the loaded copy is stale, in either direction', async () => {
+    const product = await newProduct(5);
+    const stale = await loaded(product._id);
+    await ledger.apply(product._id, -3, 'elsewhere');
+    await reservations.reserve('l-stale-ok', [{ product: stale, quantity: 2 }]);
+    expect(await stockOf(product._id)).toBe(0);
+    await expect(reservations.reserve('l-stale-short', [{ product: stale, quantity: 1 }])).rejects.toBeInstanceOf(InsufficientStockError);
+    await ledger.apply(product._id, 4, 'restock');
+    const empty = await loaded(product._id);
+    await ledger.apply(product._id, 0, 'noop');
+    // A copy that reads too little is checked against the ledger before it refuses.
+    await reservations.reserve('l-stale-low', [{ product: { ...empty, stock: 0 }, quantity: 3 }]);
+    expect(await stockOf(product._id)).toBe(1);
+  });
+
+  it('a confirmation writes only its decision; the sweep after the hold stores it, and the stock stays taken', async () => {
+    const product = await newProduct(5);
+    await reservations.reserve('l-confirmed', [{ product: await loaded(product._id), quantity: 2 }]);
+    expect(await reservations.confirm('l-confirmed')).toMatchObject({ status: 'CONFIRMED' });
+    expect(await storedStatus('l-confirmed')).toBe('RESERVED');
+    expect((await reservations.find('l-confirmed'))?.status).toBe('CONFIRMED');
+    const swept = await reservations.sweep(1000, new Date(Date.now() + 2 * HOLD_MS));
+    expect(swept.confirmed).toBeGreaterThanOrEqual(1);
+    expect(await storedStatus('l-confirmed')).toBe('CONFIRMED');
+    expect(await stockOf(product._id)).toBe(3);
+    expect(await reservations.confirm('l-confirmed')).toMatchObject({ status: 'CONFIRMED' });
+  });
+
+  it('a retried reservation answers with the first one, or refuses while it holds fewer lines than asked', async () => {
+    const product = await newProduct(5);
+    const first = await reservations.reserve('l-retried', [{ product: await loaded(product._id), quantity: 2 }]);
+    expect(await reservations.reserve('l-retried', [{ product: await loaded(product._id), quantity: 2 }])).toEqual(first);
+    await reservations.confirm('l-retried');
+    expect(await reservations.reserve('l-retried', [{ product: await loaded(product._id), quantity: 2 }])).toMatchObject({ status: 'CONFIRMED' });
+    expect(await stockOf(product._id)).toBe(3);
+    // As when the request that made it died between its insert and its takes.
+    const now = new Date();
+    const line = { productId: product._id, sellerId: product.sellerId, title: product.title, quantity: 1, unitPrice: product.price };
+    await db.collection('stockReservations').insertOne({ _id: 'l-half' as never, status: 'RESERVED', items: [line], createdAt: now, holdUntil: now, updatedAt: now });
+    await expect(reservations.reserve('l-half', [{ product: await loaded(product._id), quantity: 1 }])).rejects.toThrow(/still being made/);
+    expect(await stockOf(product._id)).toBe(3);
+  });
+
+  it('a release before its reservation leaves a placeholder that stands for none and stops it for good', async () => {
+    const product = await newProduct(5);
+    expect(await reservations.release('l-early')).toBeNull();
+    expect(await reservations.release('l-early')).toBeNull();
+    expect(await reservations.find('l-early')).toBeNull();
+    expect(await reservations.releaseLines('l-early', [product._id.toHexString()])).toBeNull();
+    await expect(reservations.reserve('l-early', [{ product: await loaded(product._id), quantity: 1 }])).rejects.toThrow(/released before it was made/);
+    expect(await reservations.confirm('l-early')).toMatchObject({ status: 'RELEASED' });
+    expect(await stockOf(product._id)).toBe(5);
+  });
+
+  it('a release racing its reservation: the stock is back, whichever got in first', async () => {
+    const product = await newProduct(50);
+    const copy = await loaded(product._id);
+    await Promise.allSettled(Array.from({ length: 10 }, (_, i) => Promise.all([reservations.reserve(`l-racing-${i}`, [{ product: copy, quantity: 2 }]), reservations.release(`l-racing-${i}`)])));
+    expect(await stockOf(product._id)).toBe(50);
+  });
+});
+
 describe('movements', () => {
   it('happen once however many race, and a void made first stops the movement', async () => {
     const product = await newProduct(50);

@@ -5,7 +5,7 @@
 // the latest entry and tries again. That holds on any MongoDB-compatible server, including ones
 // whose conditional updates are not atomic. The product document keeps a copy of the latest
 // entry (stock, stockVersion) for reads and filters; the ledger is the truth.
-import type { Collection, Db, ObjectId } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db, type ObjectId } from 'mongodb';
 import { ensureIndexes, insertNextVersion, isDuplicateKeyError, settleCopy, type ServiceMetrics } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 
@@ -25,6 +25,14 @@ export interface StockEntry {
 export interface StockState {
   version: number;
   available: number;
+}
+
+/** A change to make at most once (see applyOnce), built on a state already read (the product's copy, as loaded). */
+export interface OnceChange {
+  productId: ObjectId;
+  delta: number;
+  movement: string;
+  from: StockState;
 }
 
 export class InsufficientStockError extends Error {
@@ -102,6 +110,37 @@ export class StockLedger {
     }
   }
 
+  /**
+   * applyOnce for several products at once, each change built on the state the caller read: one
+   * insert of every entry, one write of the products' copies and one look for newer entries. A
+   * change whose state turned out stale (its version taken), whose movement had happened already,
+   * or that the state read cannot cover, is then made alone by applyOnce, which reads afresh.
+   * Returns the entry of each change, in order.
+   */
+  async applyOnceEach(changes: readonly OnceChange[]): Promise<StockEntry[]> {
+    const entries = changes.map((c) => (c.from.available + c.delta >= 0 ? this.#entry(c.productId, c.from, c.delta, c.movement, c.movement) : null));
+    const inserted = entries.filter((entry) => entry !== null);
+    const lost = new Set<StockEntry>();
+    if (inserted.length > 0) {
+      try {
+        await this.#entries.insertMany(inserted, { ordered: false });
+      } catch (error) {
+        const failures = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+        if (failures.length === 0 || failures.some((failure) => failure.code !== 11000)) throw error;
+        for (const failure of failures) lost.add(inserted[failure.index]!);
+      }
+    }
+    const made = inserted.filter((entry) => !lost.has(entry));
+    if (made.length > 0) await this.#publish(made);
+    return Promise.all(
+      changes.map((c, i) => {
+        const entry = entries[i];
+        if (entry && !lost.has(entry)) return entry;
+        return this.applyOnce(c.productId, c.delta, c.movement);
+      }),
+    );
+  }
+
   /** The movements of these names that have happened (a void included), in no particular order. */
   movements(names: readonly string[]): Promise<StockEntry[]> {
     return this.#entries.find({ movement: { $in: [...names] } }).toArray();
@@ -119,9 +158,32 @@ export class StockLedger {
       contended: () => new Error(`stock of product ${productId.toHexString()} is too contended; try again`),
       ...(this.#onRaceLost ? { onRaceLost: this.#onRaceLost } : {}),
     });
-    await this.#copyToProduct(productId, { version: entry.version, available: entry.availableAfter });
-    await this.#settle(productId);
+    await this.#publish([entry]);
     return entry;
+  }
+
+  /**
+   * Copies new entries to their products, then makes sure no copy was left behind. A copy is only
+   * written over by an older one where updates are not atomic, and only by a writer that started
+   * before the newer entry's writer had copied it: that newer entry (version + 1) then exists, and
+   * finding it means settling the product from the ledger. Every writer looks after its own copy
+   * write, so one that finds no next entry is done: whoever makes it copies after this write.
+   */
+  async #publish(entries: readonly StockEntry[]): Promise<void> {
+    const copied = await this.#products.bulkWrite(
+      entries.map((entry) => ({
+        updateOne: {
+          filter: { _id: entry.productId, stockVersion: { $lt: entry.version } },
+          update: { $set: { stock: entry.availableAfter, stockVersion: entry.version } },
+        },
+      })),
+      { ordered: false },
+    );
+    // Nothing written, nothing written over: every copy was already at or past these entries.
+    if (copied.matchedCount === 0) return;
+    const ids = entries.map((entry) => `${entry.productId.toHexString()}:${entry.version + 1}`);
+    const next = await this.#entries.find(ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: ids } }, { projection: { productId: 1 } }).toArray();
+    for (const newer of next) await this.#settle(newer.productId);
   }
 
   /** A duplicate of the version is a lost race (retried); a duplicate of the movement means it already happened. */

@@ -3,6 +3,10 @@
 // A reservation is settled by one decision document (`stockHoldDecisions`, _id = reservation id),
 // inserted once: CONFIRMED by the orders service once it has recorded the order, or ABANDONED by a
 // failed reservation, a release before confirmation, or the sweep once the hold has run out.
+// A confirmation writes only its decision; the sweep copies it to the stored status later, many at
+// once, when it comes across the reservation after its hold.
+// A release that finds no reservation leaves a placeholder under its id (released, no lines), so a
+// reservation that arrives later cannot be inserted and takes nothing.
 // Every line's take and give-back is a ledger movement that happens at most once, and giving a
 // line back first voids its take (see StockLedger.applyOnce), so a take that arrives later (a
 // stalled request) finds it voided instead of taking stock nobody will give back.
@@ -21,7 +25,10 @@ export interface ReservedLine {
   unitPrice: Money;
 }
 
-/** A copy of where the reservation stands, for reads and the sweep; the decision and the ledger are the truth. */
+/**
+ * A copy of where the reservation stands, for reads and the sweep; the decision and the ledger are
+ * the truth. RESERVED from its insert on (PENDING on documents stored before that).
+ */
 export type ReservationStatus = 'PENDING' | 'RESERVED' | 'CONFIRMED' | 'FAILED' | 'RELEASED';
 
 export interface ReservationDocument {
@@ -33,6 +40,8 @@ export interface ReservationDocument {
   /** Unless confirmed by then, the sweep gives the stock back after this. */
   holdUntil: Date;
   updatedAt: Date;
+  /** Set on the placeholder a release leaves where no reservation was: it stands for none. */
+  placeholder?: true;
 }
 
 export type Decision = 'CONFIRMED' | 'ABANDONED';
@@ -69,6 +78,12 @@ export class ReservationNotConfirmedError extends Error {
   }
 }
 
+/** The reservation with the status its decision gives it, where the stored copy has not caught up with a confirmation yet. */
+function standing(reservation: ReservationDocument, decision: Decision | null): ReservationDocument {
+  const held = reservation.status === 'PENDING' || reservation.status === 'RESERVED';
+  return held && decision === 'CONFIRMED' ? { ...reservation, status: 'CONFIRMED' } : reservation;
+}
+
 const takeOf = (id: string, line: ReservedLine) => `take:${id}:${line.productId.toHexString()}`;
 const giveOf = (id: string, line: ReservedLine) => `give:${id}:${line.productId.toHexString()}`;
 /** A product id as the lines keep it: a valid id in any case matches, anything else matches nothing. */
@@ -95,19 +110,24 @@ export class Reservations {
     await ensureIndexes(this.#reservations, [{ key: { status: 1, holdUntil: 1 }, name: 'by_status_hold' }]);
   }
 
-  find(id: string): Promise<ReservationDocument | null> {
-    return this.#reservations.findOne({ _id: id });
+  /** The reservation as it stands (its decision taken into account), or null when there is none (a release's placeholder included). */
+  async find(id: string): Promise<ReservationDocument | null> {
+    const [stored, decision] = await Promise.all([this.#stored(id), this.#decision(id)]);
+    return stored && !stored.placeholder ? standing(stored, decision) : null;
   }
 
   /**
-   * Takes `quantity` of each product, in product id order, or nothing: when one line cannot be
-   * had, or the reservation was abandoned meanwhile, every line is given back and the error thrown.
+   * Takes `quantity` of each product, or nothing: when one line cannot be had, or the reservation
+   * was released meanwhile, every line is given back and the error thrown. Each product's change is
+   * built on the stock it was loaded with; the ledger tells when that was not the latest.
+   * The document is stored as RESERVED before any line is taken, so the sweep finds it whatever
+   * happens next; that its lines are all taken, the ledger says (see #retried).
    */
   async reserve(id: string, lines: { product: ProductDocument; quantity: number }[]): Promise<ReservationDocument> {
     const now = new Date();
     const doc: ReservationDocument = {
       _id: id,
-      status: 'PENDING',
+      status: 'RESERVED',
       items: lines.map(({ product, quantity }) => ({
         productId: product._id,
         sellerId: product.sellerId,
@@ -123,35 +143,55 @@ export class Reservations {
       await this.#reservations.insertOne(doc);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const existing = await this.find(id);
-      if (existing && (await this.#decision(id)) !== 'ABANDONED' && (existing.status === 'RESERVED' || existing.status === 'CONFIRMED')) return existing;
-      throw new ReservationConflictError(`reservation ${id} already exists (${existing?.status ?? 'unknown'})`);
+      return this.#retried(id);
     }
     try {
-      // Read after our insert: a release that decided first is seen here, one that decides later sees our lines.
-      if ((await this.#decision(id)) === 'ABANDONED') throw new ReservationConflictError(`reservation ${id} was released before it was made`);
-      for (const line of doc.items) {
-        const take = await this.#ledger.applyOnce(line.productId, -line.quantity, takeOf(id, line));
-        if (take.delta === 0) throw new ReservationConflictError(`reservation ${id} was given back while it was being made`);
-      }
+      // A release that came first left its placeholder, and this insert would have failed; one that
+      // comes later finds these lines, and voids those not taken yet, which fails their takes.
+      const takes = await this.#ledger.applyOnceEach(
+        lines.map(({ product, quantity }, i) => ({
+          productId: product._id,
+          delta: -quantity,
+          movement: takeOf(id, doc.items[i]!),
+          from: { version: product.stockVersion, available: product.stock },
+        })),
+      );
+      if (takes.some((take) => take.delta === 0)) throw new ReservationConflictError(`reservation ${id} was given back while it was being made`);
     } catch (error) {
       await this.#decide(id, 'ABANDONED');
       await this.#giveBack(doc, 'FAILED');
       throw error;
     }
-    await this.#setStatus(id, 'RESERVED');
-    return { ...doc, status: 'RESERVED' };
+    return doc;
+  }
+
+  /**
+   * A reservation asked for again under an id already taken: the one made first, when it holds
+   * every line and has not been given up; a conflict when it was released, failed or is still
+   * being made.
+   */
+  async #retried(id: string): Promise<ReservationDocument> {
+    const existing = await this.#stored(id);
+    if (!existing || existing.placeholder) throw new ReservationConflictError(`reservation ${id} was released before it was made`);
+    const decision = await this.#decision(id);
+    if (decision !== 'ABANDONED' && (existing.status === 'CONFIRMED' || decision === 'CONFIRMED')) return standing(existing, decision);
+    if (decision !== 'ABANDONED' && (existing.status === 'RESERVED' || existing.status === 'PENDING')) {
+      const takes = await this.#ledger.movements(existing.items.map((line) => takeOf(id, line)));
+      if (takes.length === existing.items.length && takes.every((take) => take.delta < 0)) return { ...existing, status: 'RESERVED' };
+      throw new ReservationConflictError(`reservation ${id} already exists and is still being made`);
+    }
+    throw new ReservationConflictError(`reservation ${id} already exists (${existing.status})`);
   }
 
   /**
    * The orders service has recorded the order: the stock stays taken. Returns the reservation as
-   * CONFIRMED, or as RELEASED when it had been abandoned first (the order must not go on).
+   * CONFIRMED, or as RELEASED when it had been abandoned first (the order must not go on). The
+   * decision is all it writes; the stored status follows later, many at once (see sweep).
    */
   async confirm(id: string): Promise<ReservationDocument | null> {
-    const reservation = await this.find(id);
+    const reservation = await this.#stored(id);
     if (!reservation) return null;
     if ((await this.#decide(id, 'CONFIRMED')) === 'ABANDONED') return this.#giveBack(reservation, 'RELEASED');
-    if (reservation.status === 'PENDING' || reservation.status === 'RESERVED') await this.#setStatus(id, 'CONFIRMED');
     return { ...reservation, status: 'CONFIRMED' };
   }
 
@@ -163,10 +203,22 @@ export class Reservations {
   async release(id: string): Promise<ReservationDocument | null> {
     await this.#decide(id, 'ABANDONED');
     // Read after deciding: a reservation inserted later sees the decision and takes nothing.
-    const reservation = await this.find(id);
-    if (!reservation) return null;
+    const reservation = (await this.#stored(id)) ?? (await this.#leavePlaceholder(id));
+    if (!reservation || reservation.placeholder) return null;
     if (GIVEN_BACK.includes(reservation.status)) return { ...reservation, status: 'RELEASED' };
     return this.#giveBack(reservation, 'RELEASED');
+  }
+
+  /** Stands in for a reservation not made yet, so it never will be; null when in place, else the reservation that got in first. */
+  async #leavePlaceholder(id: string): Promise<ReservationDocument | null> {
+    const now = new Date();
+    try {
+      await this.#reservations.insertOne({ _id: id, status: 'RELEASED', items: [], createdAt: now, holdUntil: now, updatedAt: now, placeholder: true });
+      return null;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return this.#stored(id);
+    }
   }
 
   /**
@@ -179,13 +231,13 @@ export class Reservations {
    * line is still taken, RELEASED once every line is back.
    */
   async releaseLines(id: string, productIds: readonly string[]): Promise<ReservationDocument | null> {
-    const reservation = await this.find(id);
-    if (!reservation) return null;
+    const [stored, decision] = await Promise.all([this.#stored(id), this.#decision(id)]);
+    if (!stored || stored.placeholder) return null;
+    const reservation = standing(stored, decision);
     const held = new Map(reservation.items.map((line) => [line.productId.toHexString(), line]));
     const named = [...new Set(productIds)];
     const unknown = named.filter((productId) => !held.has(hexOf(productId)));
     if (unknown.length > 0) throw new NotInReservationError(id, unknown);
-    const decision = await this.#decision(id);
     if (decision !== 'CONFIRMED') throw new ReservationNotConfirmedError(id, decision);
     const lines = [...new Set(named.map(hexOf))].map((productId) => held.get(productId)!);
     // A confirmed reservation's takes were made before it was confirmed; were one still missing,
@@ -211,8 +263,10 @@ export class Reservations {
   }
 
   /**
-   * One sweep pass: reservations still unconfirmed after their hold are abandoned and given back;
-   * ones whose give-back or confirmation was cut short are finished. At most `limit` per pass.
+   * One sweep pass over reservations still RESERVED after their hold: the confirmed ones are
+   * stored as CONFIRMED, all at once (a confirmation writes only its decision); the rest are
+   * abandoned and given back, and ones whose give-back was cut short are finished. At most
+   * `limit` per pass.
    */
   async sweep(limit: number, now = new Date()): Promise<{ givenBack: number; confirmed: number; failed: number; full: boolean }> {
     const due = await this.#reservations
@@ -223,6 +277,19 @@ export class Reservations {
     let givenBack = 0;
     let confirmed = 0;
     let failed = 0;
+    const decided = due.length === 0 ? [] : await this.#decisions.find({ _id: { $in: due.map((r) => r._id) } }).toArray();
+    const confirmedIds = new Set(decided.filter((d) => d.decision === 'CONFIRMED').map((d) => d._id));
+    if (confirmedIds.size > 0) {
+      try {
+        await this.#reservations.updateMany(
+          { _id: { $in: [...confirmedIds] }, status: { $in: ['PENDING', 'RESERVED'] } },
+          { $set: { status: 'CONFIRMED', updatedAt: new Date() } },
+        );
+        confirmed += confirmedIds.size;
+      } catch {
+        failed += confirmedIds.size;
+      }
+    }
     const settle = async (reservation: ReservationDocument) => {
       try {
         if ((await this.#decide(reservation._id, 'ABANDONED')) === 'CONFIRMED') {
@@ -237,8 +304,9 @@ export class Reservations {
         failed++;
       }
     };
+    const unconfirmed = due.filter((reservation) => !confirmedIds.has(reservation._id));
     // A few at a time: a backlog after an outage clears faster, without flooding the ledger's busiest products.
-    for (let i = 0; i < due.length; i += SWEEP_CONCURRENCY) await Promise.all(due.slice(i, i + SWEEP_CONCURRENCY).map(settle));
+    for (let i = 0; i < unconfirmed.length; i += SWEEP_CONCURRENCY) await Promise.all(unconfirmed.slice(i, i + SWEEP_CONCURRENCY).map(settle));
     return { givenBack, confirmed, failed, full: due.length === limit };
   }
 
@@ -263,8 +331,13 @@ export class Reservations {
       const take = await this.#ledger.applyOnce(line.productId, 0, takeOf(reservation._id, line));
       if (take.delta < 0) await this.#ledger.applyOnce(line.productId, -take.delta, giveOf(reservation._id, line));
     }
-    await this.#setStatus(reservation._id, status);
+    if (reservation.status !== status) await this.#setStatus(reservation._id, status);
     return { ...reservation, status };
+  }
+
+  /** The stored document, a placeholder included. */
+  #stored(id: string): Promise<ReservationDocument | null> {
+    return this.#reservations.findOne({ _id: id });
   }
 
   async #setStatus(id: string, status: ReservationStatus): Promise<void> {
