@@ -242,9 +242,9 @@ export class OrderSteps {
    */
   async confirmStock(order: OrderDocument): Promise<'confirmed' | 'expired'> {
     if ((await this.#stock.confirm(order._id.toHexString())) === 'CONFIRMED') {
-      await this.#stores.orders.markStockConfirmed(order._id);
+      const written = await this.#stores.orders.markStockConfirmed(order._id);
       // Where updates rewrite the whole document, that write may have put back an older status.
-      await this.#transitions.settle(order._id);
+      await this.#transitions.settle(order._id, written);
       return 'confirmed';
     }
     await this.expire(order, EXPIRY_NOTES.stockHold);
@@ -254,8 +254,7 @@ export class OrderSteps {
   /** Gives a cancelled order's reservation back; the products service releases a reservation once at most. */
   async releaseCancelled(order: OrderDocument): Promise<void> {
     await this.#stock.release(order._id.toHexString());
-    await this.#stores.orders.markStockReleased(order._id);
-    await this.#transitions.settle(order._id);
+    await this.#transitions.settle(order._id, await this.#stores.orders.markStockReleased(order._id));
     await this.#stores.slots.free(order._id);
   }
 

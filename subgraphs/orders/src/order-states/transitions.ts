@@ -117,22 +117,27 @@ export class OrderTransitions {
 
   async #recorded(order: OrderDocument, latest: OrderEventDocument, event: OrderEventDocument): Promise<TransitionResult> {
     const copy = copyOf(order, event);
-    await this.#orders.copyStatus(order._id, copy);
-    await this.settle(order._id);
+    await this.settle(order._id, await this.#orders.copyStatus(order._id, copy));
     const updated = { ...order, status: event.status, statusSequence: event.sequence, trackingNumber: event.trackingNumber, fulfillmentStates: copy.fulfillmentStates, updatedAt: event.at };
     return { order: updated, from: latest.status, event };
   }
 
-  /** Brings the order's copy up to the latest event (see settleCopy). */
-  settle(orderId: ObjectId): Promise<void> {
+  /**
+   * Brings the order's copy up to the latest event (see settleCopy). `written`: the order as this
+   * caller's own write left it, which saves reading it back the first time.
+   */
+  settle(orderId: ObjectId, written?: OrderDocument | null): Promise<void> {
+    let known = written ?? undefined;
     return settleCopy({
       read: async () => {
-        const [latest, order] = await Promise.all([this.#events.latest(orderId), this.#orders.findById(orderId)]);
+        const [latest, order] = await Promise.all([this.#events.latest(orderId), known ?? this.#orders.findById(orderId)]);
+        known = undefined;
         return latest && order ? { latest, copied: order.statusSequence } : null;
       },
       version: (event) => event.sequence,
       write: async (event) => {
-        const order = await this.#orders.findById(orderId);
+        // The lines, which decide the copy, never change: any version of the order will do.
+        const order = written ?? (await this.#orders.findById(orderId));
         if (order) await this.#orders.copyStatus(orderId, copyOf(order, event));
       },
     });

@@ -96,23 +96,27 @@ export class OrdersStore {
   /**
    * Copies an event's state unless a later one is already here. Where conditional updates are
    * not atomic a slow writer can still put an older copy back: OrderTransitions settles after
-   * writing, so the last writer leaves the copy equal to the log.
+   * writing, so the last writer leaves the copy equal to the log. Returns the order as written,
+   * or null when a later copy was there (nothing written).
    */
-  async copyStatus(id: ObjectId, copy: StatusCopy): Promise<void> {
-    await this.#orders.updateOne(
+  copyStatus(id: ObjectId, copy: StatusCopy): Promise<OrderDocument | null> {
+    return this.#orders.findOneAndUpdate(
       { _id: id, statusSequence: { $lt: copy.sequence } },
       {
         $set: { status: copy.status, statusSequence: copy.sequence, trackingNumber: copy.trackingNumber, fulfillmentStates: copy.fulfillmentStates, updatedAt: copy.at },
       },
+      { returnDocument: 'after' },
     );
   }
 
-  async markStockReleased(id: ObjectId): Promise<void> {
-    await this.#orders.updateOne({ _id: id }, { $set: { stockReleasedAt: new Date() } });
+  /** Returns the order as written, to settle its status copy from (null when there is no such order). */
+  markStockReleased(id: ObjectId): Promise<OrderDocument | null> {
+    return this.#orders.findOneAndUpdate({ _id: id }, { $set: { stockReleasedAt: new Date() } }, { returnDocument: 'after' });
   }
 
-  async markStockConfirmed(id: ObjectId): Promise<void> {
-    await this.#orders.updateOne({ _id: id }, { $set: { stockConfirmedAt: new Date() } });
+  /** Returns the order as written, to settle its status copy from (null when there is no such order). */
+  markStockConfirmed(id: ObjectId): Promise<OrderDocument | null> {
+    return this.#orders.findOneAndUpdate({ _id: id }, { $set: { stockConfirmedAt: new Date() } }, { returnDocument: 'after' });
   }
 
   /** Up to `limit` orders that the status copy says are PENDING past their payment deadline, oldest deadline first. */
