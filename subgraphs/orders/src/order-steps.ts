@@ -90,7 +90,7 @@ export class OrderSteps {
       });
     }
     // Only stock the order is known to hold may be paid for.
-    if (!order.stockConfirmedAt && (await this.confirmStock(order)) === 'expired') {
+    if (!(await this.holdsStock(order)) && (await this.confirmStock(order)) === 'expired') {
       throw conflict('the stock held for this order ran out before it was confirmed and has gone back; place the order again');
     }
     // The fulfilments not cancelled by their sellers are what the buyer pays for.
@@ -196,7 +196,7 @@ export class OrderSteps {
       await this.releaseCancelled(order);
     } else {
       // Only a confirmed reservation gives back part of itself (an unconfirmed one is confirmed or expired first).
-      if (!order.stockConfirmedAt && !(await this.#stores.orders.findById(order._id))?.stockConfirmedAt) await this.confirmStock(order);
+      if (!(await this.holdsStock(order))) await this.confirmStock(order);
       await this.#stock.release(order._id.toHexString(), record.items.map((item) => item.productId.toHexString()));
     }
     await this.settleRefunds(order);
@@ -242,13 +242,17 @@ export class OrderSteps {
    */
   async confirmStock(order: OrderDocument): Promise<'confirmed' | 'expired'> {
     if ((await this.#stock.confirm(order._id.toHexString())) === 'CONFIRMED') {
-      const written = await this.#stores.orders.markStockConfirmed(order._id);
-      // Where updates rewrite the whole document, that write may have put back an older status.
-      await this.#transitions.settle(order._id, written);
+      // An insert, not an update of the order: the sweep marks the order itself later (see StockConfirmations).
+      await this.#stores.confirmations.record(order._id);
       return 'confirmed';
     }
     await this.expire(order, EXPIRY_NOTES.stockHold);
     return 'expired';
+  }
+
+  /** Whether the order's reservation is known to be confirmed: marked on the order, or recorded since. */
+  async holdsStock(order: OrderDocument): Promise<boolean> {
+    return Boolean(order.stockConfirmedAt) || (await this.#stores.confirmations.has(order._id));
   }
 
   /** Gives a cancelled order's reservation back; the products service releases a reservation once at most. */

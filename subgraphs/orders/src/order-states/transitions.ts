@@ -122,6 +122,16 @@ export class OrderTransitions {
     return { order: updated, from: latest.status, event };
   }
 
+  /** settle for many orders at once: one read of their logs and one of their copies, then settling only those behind. */
+  async settleMany(orderIds: readonly ObjectId[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    const [events, orders] = await Promise.all([this.#events.forOrders(orderIds), this.#orders.findByIds(orderIds)]);
+    const latest = new Map(events.map((event) => [event.orderId.toHexString(), event.sequence]));
+    for (const order of orders) {
+      if ((latest.get(order._id.toHexString()) ?? 0) > order.statusSequence) await this.settle(order._id);
+    }
+  }
+
   /**
    * Brings the order's copy up to the latest event (see settleCopy). `written`: the order as this
    * caller's own write left it, which saves reading it back the first time.

@@ -7,6 +7,7 @@ import { OrdersStore } from './orders.ts';
 import { FulfillmentCancels } from './fulfillment-cancels.ts';
 import { PaymentChecks } from './payment-checks.ts';
 import { Refunds } from './refunds.ts';
+import { StockConfirmations } from './stock-confirmations.ts';
 
 export interface Stores {
   orders: OrdersStore;
@@ -16,6 +17,7 @@ export interface Stores {
   paymentChecks: PaymentChecks;
   refunds: Refunds;
   fulfillmentCancels: FulfillmentCancels;
+  confirmations: StockConfirmations;
 }
 
 export async function openStores(db: Db): Promise<Stores> {
@@ -27,6 +29,7 @@ export async function openStores(db: Db): Promise<Stores> {
     paymentChecks: new PaymentChecks(db),
     refunds: new Refunds(db),
     fulfillmentCancels: new FulfillmentCancels(db),
+    confirmations: new StockConfirmations(db),
   };
   await stores.orders.ensureIndexes();
   await stores.events.ensureIndexes();

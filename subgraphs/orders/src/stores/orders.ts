@@ -114,9 +114,9 @@ export class OrdersStore {
     return this.#orders.findOneAndUpdate({ _id: id }, { $set: { stockReleasedAt: new Date() } }, { returnDocument: 'after' });
   }
 
-  /** Returns the order as written, to settle its status copy from (null when there is no such order). */
-  markStockConfirmed(id: ObjectId): Promise<OrderDocument | null> {
-    return this.#orders.findOneAndUpdate({ _id: id }, { $set: { stockConfirmedAt: new Date() } }, { returnDocument: 'after' });
+  /** Sets stockConfirmedAt on those of these orders that lack it; their status copies are to be settled after. */
+  async markStockConfirmed(ids: readonly ObjectId[]): Promise<void> {
+    await this.#orders.updateMany({ _id: { $in: [...ids] }, stockConfirmedAt: null }, { $set: { stockConfirmedAt: new Date() } });
   }
 
   /** Up to `limit` orders that the status copy says are PENDING past their payment deadline, oldest deadline first. */
@@ -124,7 +124,7 @@ export class OrdersStore {
     return this.#orders.find({ status: 'PENDING', paymentDueAt: { $lte: now } }).sort({ paymentDueAt: 1 }).limit(limit).toArray();
   }
 
-  /** PENDING orders placed before `before` whose reservation was never confirmed. */
+  /** PENDING orders placed before `before` not marked as confirmed (see StockConfirmations: some are, and only not marked yet). */
   unconfirmed(before: Date, limit: number): Promise<OrderDocument[]> {
     return this.#orders.find({ status: 'PENDING', stockConfirmedAt: null, createdAt: { $lt: before } }).sort({ createdAt: 1 }).limit(limit).toArray();
   }

@@ -61,7 +61,27 @@ export function orderSweepTasks({ stores, steps, transitions }: OrderSweepDeps):
     },
     {
       name: 'stock-confirmations',
-      run: async () => eachOrder(await stores.orders.unconfirmed(new Date(Date.now() - CONFIRM_GRACE_MS), BATCH), (order) => steps.confirmStock(order)),
+      async run() {
+        const orders = await stores.orders.unconfirmed(new Date(Date.now() - CONFIRM_GRACE_MS), BATCH);
+        // Confirmed by their placement (or an earlier pass), only not marked yet: marked all at once.
+        const recorded = await stores.confirmations.among(orders.map((order) => order._id));
+        const marked = orders.filter((order) => recorded.has(order._id.toHexString())).map((order) => order._id);
+        if (marked.length > 0) {
+          await stores.orders.markStockConfirmed(marked);
+          // Where updates rewrite whole documents, that write may have put back older statuses.
+          await transitions.settleMany(marked);
+        }
+        let unavailable = false;
+        const report = await eachOrder(
+          orders.filter((order) => !recorded.has(order._id.toHexString())),
+          (order) =>
+            steps.confirmStock(order).catch((error: unknown) => {
+              unavailable ||= error instanceof StockUnavailableError;
+              throw error;
+            }),
+        );
+        return { ...(marked.length > 0 ? { marked: marked.length } : {}), ...report, full: orders.length === BATCH && !unavailable };
+      },
     },
     {
       name: 'stock-releases',
