@@ -76,6 +76,12 @@ const SHARDED = [
     key: { _id: 'hashed' },
     why: 'the _id <buyerId>:<key> is the shard key, so it stays unique across shards',
   },
+  {
+    db: ORDERS_DB,
+    collection: 'stockConfirmations',
+    key: { _id: 'hashed' },
+    why: 'one record per confirmed order, inserted once and read by _id (the order id); inserts spread evenly',
+  },
 ];
 
 /**
