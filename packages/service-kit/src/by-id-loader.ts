@@ -33,3 +33,15 @@ export function createByIdLoader<T extends { _id: ObjectId }>(
 export function idsFilter(ids: readonly ObjectId[]): { _id: ObjectId | { $in: ObjectId[] } } {
   return ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: [...ids] } };
 }
+
+/**
+ * A DataLoader for lookups that one query cannot answer for many keys at once (a first-N page per
+ * parent, say): the same key asked for twice in a request is read once, and the distinct keys of
+ * a batch are read concurrently. A key whose read fails gets its own error; the rest still answer.
+ */
+export function createPerKeyLoader<K, V>(keyOf: (key: K) => string, read: (key: K) => Promise<V>, observe?: BatchObserver): DataLoader<K, V, string> {
+  return new DataLoader(
+    observedBatches(observe, (keys: readonly K[]) => Promise.all(keys.map((key) => read(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))))),
+    { cacheKeyFn: keyOf },
+  );
+}

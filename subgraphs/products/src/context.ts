@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Identity, TrustedKeys } from '@marketplace/auth';
 import { identityOf, type LoaderBatches } from '@marketplace/service-kit';
+import { visibilityOf } from './catalog-visibility.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { Stores } from './stores/index.ts';
 
@@ -20,5 +21,6 @@ export interface Context {
 }
 
 export async function createContext(deps: ContextDeps, req: IncomingMessage): Promise<Context> {
-  return { identity: await identityOf(req, deps.keys), loaders: createLoaders(deps.stores, deps.batches), stores: deps.stores };
+  const identity = await identityOf(req, deps.keys);
+  return { identity, loaders: createLoaders(deps.stores, deps.batches, visibilityOf(identity)), stores: deps.stores };
 }

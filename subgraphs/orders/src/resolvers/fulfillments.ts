@@ -52,12 +52,12 @@ export const fulfillmentQueue: Pick<UserResolvers, 'fulfillments'> = {
     const sellerId = parseId(user.id);
     const queue = { sellerId, status: status ? { entry: queueEntry(sellerId, status), legacyStatuses: legacyStatusesFor(status) } : null };
     const size = pageSize(first);
-    const page = toPage(await ctx.stores.orders.fulfillmentQueue(queue, { after, size }), size);
+    const page = toPage(await ctx.loaders.historyPage.load({ queue, size, after: after ?? null }), size);
     return {
       ...page,
       // A page of orders; each edge is this seller's fulfilment of it, under the order's cursor.
       edges: page.edges.map((edge) => ({ ...edge, node: fulfillmentsOf(edge.node).find((f) => f.sellerId.equals(sellerId))! })),
-      count: () => ctx.stores.orders.countFulfillmentQueue(queue),
+      count: () => ctx.loaders.historyCount.load({ queue }),
     } as FulfillmentPage;
   },
 };

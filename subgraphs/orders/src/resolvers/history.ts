@@ -7,10 +7,11 @@ import type { OrderDocument, OrderOwner } from '../stores/orders.ts';
 
 export type OrderPage = CountedPage<OrderDocument>;
 
+/** Through the request's loaders, so the histories of many users (an ADMIN's read) are read together. */
 async function history(owner: OrderOwner, args: { first?: number | null; after?: string | null }, ctx: Context): Promise<OrderPage> {
   const size = pageSize(args.first);
-  const page = toPage(await ctx.stores.orders.page(owner, { after: args.after, size }), size);
-  return { ...page, count: () => ctx.stores.orders.count(owner) };
+  const page = toPage(await ctx.loaders.historyPage.load({ owner, size, after: args.after ?? null }), size);
+  return { ...page, count: () => ctx.loaders.historyCount.load({ owner }) };
 }
 
 export const User: UserResolvers = {

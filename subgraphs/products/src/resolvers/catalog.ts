@@ -1,10 +1,10 @@
 // Reading the catalog: one product, the filtered and sorted connection, and a seller's listings.
-import { ObjectId } from 'mongodb';
-import { hasRole, type Identity } from '@marketplace/auth';
+import type { Identity } from '@marketplace/auth';
 import { countTotal, pageSize, parseId, type CountedPage } from '@marketplace/service-kit';
 import type { ProductConnectionResolvers, QueryResolvers } from '../__generated__/resolvers-types.ts';
+import { visibilityOf } from '../catalog-visibility.ts';
 import type { Context } from '../context.ts';
-import { encodeProductCursor, type ProductSort, type Visibility } from '../stores/catalog-query.ts';
+import { encodeProductCursor, type ProductSort } from '../stores/catalog-query.ts';
 import type { ProductDocument } from '../stores/products.ts';
 import { validateCatalogFilter, type ProductFilterInput } from '../validation.ts';
 
@@ -17,12 +17,6 @@ export interface CatalogRequest {
 
 export type CatalogPage = CountedPage<ProductDocument>;
 
-/** Which products the caller may list: active ones, plus their own archived ones; an ADMIN sees all. */
-function visibilityOf(identity: Identity): Visibility {
-  if (hasRole(identity, 'ADMIN')) return { all: true };
-  return identity.kind === 'user' ? { all: false, ownerId: new ObjectId(identity.userId) } : { all: false };
-}
-
 /** One page of the catalog as `identity` may see it. */
 export async function catalogPage(ctx: Context, identity: Identity, request: CatalogRequest): Promise<CatalogPage> {
   const sort = request.sort ?? 'NEWEST';
@@ -30,12 +24,13 @@ export async function catalogPage(ctx: Context, identity: Identity, request: Cat
   const filter = await validateCatalogFilter(request.filter, async (id) => (await ctx.loaders.category.load(id)) !== null);
   const query = { visibility: visibilityOf(identity), filter };
   const docs = await ctx.stores.products.catalogPage(query, { sort, after: request.after, size });
+  return pageOf(sort, docs, size, () => ctx.stores.products.countCatalog(query));
+}
+
+/** A page of `size` products from up to size + 1 read in `sort` order; `count` runs only when totalCount is asked for. */
+export function pageOf(sort: ProductSort, docs: ProductDocument[], size: number, count: () => Promise<number>): CatalogPage {
   const edges = docs.slice(0, size).map((node) => ({ cursor: encodeProductCursor(sort, node), node }));
-  return {
-    edges,
-    pageInfo: { hasNextPage: docs.length > size, endCursor: edges.at(-1)?.cursor ?? null },
-    count: () => ctx.stores.products.countCatalog(query),
-  };
+  return { edges, pageInfo: { hasNextPage: docs.length > size, endCursor: edges.at(-1)?.cursor ?? null }, count };
 }
 
 export const ProductConnection: ProductConnectionResolvers = { totalCount: countTotal };

@@ -9,7 +9,7 @@ export const Category: CategoryResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.category.load(ref.id),
   id: (category) => category._id.toHexString(),
   parent: (category, _args, ctx) => (category.parentId ? ctx.loaders.category.load(category.parentId.toHexString()) : null),
-  children: (category, _args, ctx) => ctx.stores.categories.children(category._id),
+  children: (category, _args, ctx) => ctx.loaders.categoryChildren.load(category._id.toHexString()),
 };
 
 export const categoryMutations: Pick<MutationResolvers, 'createCategory'> = {

@@ -1,7 +1,7 @@
 // The Product entity and the User fields the products subgraph adds.
-import { parseId } from '@marketplace/service-kit';
+import { pageSize, parseId } from '@marketplace/service-kit';
 import type { ProductResolvers, UserResolvers } from '../__generated__/resolvers-types.ts';
-import { catalogPage } from './catalog.ts';
+import { pageOf } from './catalog.ts';
 
 export const Product: ProductResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.product.load(ref.id),
@@ -16,6 +16,11 @@ export const Product: ProductResolvers = {
 
 export const User: UserResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
-  products: (user, { first, after }, ctx) =>
-    catalogPage(ctx, ctx.identity, { filter: { sellerId: parseId(user.id).toHexString() }, sort: 'NEWEST', first, after }),
+  // Through loaders: the sellers of one request (a catalog page's, say) have their pages read together and counted in one query.
+  products: async (user, { first, after }, ctx) => {
+    const sellerId = parseId(user.id).toHexString();
+    const size = pageSize(first);
+    const docs = await ctx.loaders.sellerListings.load({ sellerId, size, after: after ?? null });
+    return pageOf('NEWEST', docs, size, () => ctx.loaders.sellerListingCounts.load(sellerId));
+  },
 };

@@ -43,6 +43,13 @@ export class CategoriesStore {
     return this.#categories.find({ parentId }).sort({ name: 1, _id: 1 }).toArray();
   }
 
+  /** The children of each of these categories, in one query; each parent's by name. */
+  async childrenOf(parentIds: readonly ObjectId[]): Promise<Map<string, CategoryDocument[]>> {
+    const parents = parentIds.length === 1 ? { parentId: parentIds[0]! } : { parentId: { $in: [...parentIds] } };
+    const children = await this.#categories.find(parents).sort({ name: 1, _id: 1 }).toArray();
+    return Map.groupBy(children, (child) => child.parentId!.toHexString());
+  }
+
   async insert(category: { name: string; slug: string; parent: CategoryDocument | null }): Promise<CategoryDocument> {
     const { parent } = category;
     const doc: CategoryDocument = {

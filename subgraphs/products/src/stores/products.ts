@@ -110,4 +110,14 @@ export class ProductsStore {
   countCatalog(query: CatalogQuery): Promise<number> {
     return this.products.countDocuments(catalogFilter(query));
   }
+
+  /** For each of these sellers, how many of their products the query matches: one aggregation for all; a seller with none is left out. */
+  async countCatalogBySeller(query: CatalogQuery, sellerIds: readonly ObjectId[]): Promise<Map<string, number>> {
+    const { sellerId: _seller, ...filter } = query.filter;
+    const sellers = sellerIds.length === 1 ? { sellerId: sellerIds[0]! } : { sellerId: { $in: [...sellerIds] } };
+    const rows = await this.products
+      .aggregate<{ _id: ObjectId; count: number }>([{ $match: { $and: [catalogFilter({ ...query, filter }), sellers] } }, { $group: { _id: '$sellerId', count: { $sum: 1 } } }])
+      .toArray();
+    return new Map(rows.map((row) => [row._id.toHexString(), row.count]));
+  }
 }
