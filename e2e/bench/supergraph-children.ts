@@ -1,13 +1,16 @@
 // The four mains (users, products, orders, router) as child processes for a bench script, set up as
 // e2e/harness/supergraph-processes.ts sets them up (that file needs vitest; a bench runs without it).
+// BENCH_SERVICES_ROOT names another checkout (a git worktree of an older commit, with its own
+// node_modules) to start the four mains from, so one bench measures before and after a change.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generatePaserkKeyPair } from '@marketplace/auth';
 import { freePort } from '@marketplace/testing';
 
-const root = path.resolve(import.meta.dirname, '../..');
+/** The checkout the services are started from: this one, or BENCH_SERVICES_ROOT. */
+export const SERVICES_ROOT = path.resolve(process.env.BENCH_SERVICES_ROOT?.trim() || path.resolve(import.meta.dirname, '../..'));
 const ENTRIES = {
   users: 'subgraphs/users/src/main.ts',
   products: 'subgraphs/products/src/main.ts',
@@ -22,8 +25,7 @@ const MAX_LOG_CHARS = 256 * 1024;
 
 export type Settings = Record<string, string | undefined>;
 
-export interface RunningService {
-  service: Service;
+export interface RunningChild {
   pid: number;
   port: number;
   /** http://127.0.0.1:<port> */
@@ -31,6 +33,10 @@ export interface RunningService {
   /** What it wrote to stdout and stderr, the newest part. */
   output(): string;
   alive(): boolean;
+}
+
+export interface RunningService extends RunningChild {
+  service: Service;
 }
 
 export interface SupergraphSet {
@@ -92,15 +98,29 @@ function childEnv(env: Settings): NodeJS.ProcessEnv {
   return merged;
 }
 
-async function launch(label: string, service: Service, port: number, env: Settings): Promise<{ running: RunningService; child: ChildProcess; exited: Promise<void> }> {
+export interface StartedChild {
+  running: RunningChild;
+  child: ChildProcess;
+  exited: Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited within a few seconds. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node <entry>` with `env` (over this process's, as for the services) and waits until
+ * `ready(port)` holds, by default until GET /readyz on `port` answers 200.
+ */
+export async function startChild(options: { label: string; entry: string; port: number; env: Settings; cwd?: string; ready?: (port: number) => Promise<boolean> }): Promise<StartedChild> {
+  const { label, port } = options;
+  const ready = options.ready ?? (async (p: number) => (await readiness(p)) === 200);
   let log = '';
   const append = (chunk: Buffer) => {
     log += chunk.toString();
     if (log.length > MAX_LOG_CHARS) log = log.slice(log.length - MAX_LOG_CHARS / 2);
   };
-  const child = spawn(process.execPath, [path.join(root, ENTRIES[service])], {
-    cwd: root,
-    env: childEnv({ ...env, [`${service.toUpperCase()}_PORT`]: String(port) }),
+  const child = spawn(process.execPath, [options.entry], {
+    cwd: options.cwd ?? SERVICES_ROOT,
+    env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -108,17 +128,34 @@ async function launch(label: string, service: Service, port: number, env: Settin
   child.stderr!.on('data', append);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => live.delete(child));
+  const stop = async () => {
+    if (!isRunning(child)) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => isRunning(child) && child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (!isRunning(child)) throw new Error(`${label} ${service} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(log, 40)}`);
-    if ((await readiness(port)) === 200) break;
+    if (!isRunning(child)) throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(log, 40)}`);
+    if (await ready(port).catch(() => false)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${label} ${service} not ready within ${READY_TIMEOUT_MS / 1000} s:\n${tail(log, 40)}`);
+      throw new Error(`${label} not ready within ${READY_TIMEOUT_MS / 1000} s:\n${tail(log, 40)}`);
     }
     await sleep(100);
   }
-  return { running: { service, pid: child.pid!, port, origin: `http://127.0.0.1:${port}`, output: () => log, alive: () => isRunning(child) }, child, exited };
+  return { running: { pid: child.pid!, port, origin: `http://127.0.0.1:${port}`, output: () => log, alive: () => isRunning(child) }, child, exited, stop };
+}
+
+async function launch(label: string, service: Service, port: number, env: Settings): Promise<{ running: RunningService; child: ChildProcess; exited: Promise<void> }> {
+  const started = await startChild({
+    label: `${label} ${service}`,
+    entry: path.join(SERVICES_ROOT, ENTRIES[service]),
+    port,
+    env: { ...env, [`${service.toUpperCase()}_PORT`]: String(port) },
+  });
+  return { running: { ...started.running, service }, child: started.child, exited: started.exited };
 }
 
 /**
@@ -158,6 +195,21 @@ export async function startSupergraphSet(options: { label: string; tag: string; 
   }
   const services = Object.fromEntries(started.map(({ running }) => [running.service, running])) as Record<Service, RunningService>;
   return { label, url: urlOf('router'), services, databases, stop };
+}
+
+/** Direct children of this process whose pids are not `known`: the database server, when this process started one. */
+export function otherChildren(known: ReadonlySet<number>): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || known.has(Number(entry))) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
 }
 
 /** Throws, with the last lines it wrote, if a service of `set` is no longer running. */

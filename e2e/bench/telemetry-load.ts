@@ -1,5 +1,6 @@
-// The load generator of telemetry-overhead.ts: a process of its own (forked with an IPC channel), so its
-// CPU is never counted as the measured services'. Each message is one autocannon round; the answer is its summary.
+// The load generator of telemetry-overhead.ts and gateways.ts: a process of its own (forked with an IPC
+// channel), so its CPU is never counted as the measured services'. Each message is one autocannon round;
+// the answer is its summary.
 import { createRequire } from 'node:module';
 
 export interface LoadRequest {
@@ -16,9 +17,23 @@ export interface LoadJob {
   requests: LoadRequest[];
   connections: number;
   seconds: number;
+  /**
+   * 'per-connection' (the default): each connection goes through `requests` from the first on, so
+   * connections in step send the same request at once. 'shared': one turn for all connections, so
+   * requests in flight at once are different ones (consecutive entries of `requests`).
+   */
+  rotation?: 'per-connection' | 'shared';
+  /** Read every body and count those with a GraphQL `errors` entry (graphqlErrors in the result). */
+  countGraphqlErrors?: boolean;
+  /** Send this many requests in all (spread over the connections) instead of running for `seconds`. */
+  amount?: number;
+  /** How long a request may take before it counts as timed out (autocannon's default: 10 s). */
+  timeoutSeconds?: number;
 }
 
 export interface LoadResult {
+  /** Requests sent, answered or not (those still in flight at the end are not answered). */
+  sent: number;
   /** Responses with a 2xx status. */
   ok: number;
   non2xx: number;
@@ -27,6 +42,12 @@ export interface LoadResult {
   seconds: number;
   p50: number;
   p99: number;
+  /** The slowest answer, ms: for `amount` requests over as many connections (all sent at once), the time they all took. */
+  max: number;
+  /** 2xx responses whose body had GraphQL errors, when the job asked for them to be counted. */
+  graphqlErrors?: number;
+  /** The first such body (shortened). */
+  firstGraphqlError?: string;
 }
 
 interface AutocannonResult {
@@ -36,18 +57,61 @@ interface AutocannonResult {
   timeouts: number;
   non2xx: number;
   '2xx': number;
-  latency: { p50: number; p99: number };
+  latency: { p50: number; p99: number; max: number };
+  requests: { sent: number };
 }
 
-type Autocannon = (options: { url: string; connections: number; duration: number; requests: LoadRequest[] }) => Promise<AutocannonResult>;
+interface AutocannonRequest extends Partial<LoadRequest> {
+  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
+  onResponse?: (status: number, body: string) => void;
+}
+
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  amount?: number;
+  timeout?: number;
+  requests: AutocannonRequest[];
+}) => Promise<AutocannonResult>;
 
 // autocannon is CommonJS without type declarations: the few fields read here are typed above.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
+/** Requests for autocannon: the job's as they are, or one entry that hands out the job's in one shared turn. */
+function requestsOf(job: LoadJob, onResponse: AutocannonRequest['onResponse']): AutocannonRequest[] {
+  const withCheck = (request: AutocannonRequest): AutocannonRequest => (onResponse ? { ...request, onResponse } : request);
+  if (job.rotation !== 'shared') return job.requests.map(withCheck);
+  let turn = 0;
+  const next = (request: AutocannonRequest): AutocannonRequest => {
+    const { headers, body } = job.requests[turn++ % job.requests.length]!;
+    return { ...request, headers, body };
+  };
+  const first = job.requests[0]!;
+  return [withCheck({ method: first.method, path: first.path, setupRequest: next })];
+}
+
 process.on('message', (job: LoadJob) => {
-  autocannon({ url: job.origin, connections: job.connections, duration: job.seconds, requests: job.requests }).then(
+  let graphqlErrors = 0;
+  let firstGraphqlError: string | undefined;
+  const onResponse = job.countGraphqlErrors
+    ? (status: number, body: string) => {
+        if (status < 200 || status >= 300 || !body.includes('"errors":')) return;
+        graphqlErrors++;
+        firstGraphqlError ??= body.slice(0, 500);
+      }
+    : undefined;
+  autocannon({
+    url: job.origin,
+    connections: job.connections,
+    duration: job.seconds,
+    ...(job.amount ? { amount: job.amount } : {}),
+    ...(job.timeoutSeconds ? { timeout: job.timeoutSeconds } : {}),
+    requests: requestsOf(job, onResponse),
+  }).then(
     (result) => {
       const answer: LoadResult = {
+        sent: result.requests.sent,
         ok: result['2xx'],
         non2xx: result.non2xx,
         errors: result.errors,
@@ -55,6 +119,8 @@ process.on('message', (job: LoadJob) => {
         seconds: (new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000,
         p50: result.latency.p50,
         p99: result.latency.p99,
+        max: result.latency.max,
+        ...(job.countGraphqlErrors ? { graphqlErrors, ...(firstGraphqlError ? { firstGraphqlError } : {}) } : {}),
       };
       process.send!({ result: answer });
     },
