@@ -15,7 +15,7 @@ import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
 import { parseMetrics, total } from '../harness/prometheus.ts';
 import { closingTables, type Column, type Sample, type TargetName } from './gateways-report.ts';
 import { removePlacedOrders, seed, type Seeded } from './gateways-seed.ts';
-import { DISTINCT, WORKLOADS, type Workload } from './gateways-workloads.ts';
+import { DISTINCT, WORKLOADS as ALL_WORKLOADS, type Workload } from './gateways-workloads.ts';
 import { startLoadWorker, type LoadWorker } from './load-worker.ts';
 import { clockTicks, machineTicks, send, startGateway, supergraphFor, THIS_CHECKOUT, versionOf, type Target } from './gateways-processes.ts';
 import { assertRunning, cpuTicks, killAllChildren, otherChildren, SERVICES_ROOT, startSupergraphSet, uniquePort, type StartedChild, type SupergraphSet } from './supergraph-children.ts';
@@ -31,6 +31,10 @@ const SIZE = {
   sellers: Number(process.env.BENCH_SELLERS ?? 10),
   ordersPerBuyer: Number(process.env.BENCH_ORDERS_PER_BUYER ?? 3),
 };
+/** The workloads to run, by key (BENCH_WORKLOADS=product,history-50); all when unset. */
+const ONLY = process.env.BENCH_WORKLOADS?.split(',').map((key) => key.trim()).filter(Boolean);
+const WORKLOADS = ONLY ? ALL_WORKLOADS.filter((workload) => ONLY.includes(workload.key)) : ALL_WORKLOADS;
+if (WORKLOADS.length === 0) throw new Error(`BENCH_WORKLOADS names none of ${ALL_WORKLOADS.map((workload) => workload.key).join(', ')}`);
 /** More settings for our router, as NAME=value,NAME=value (e.g. RESPONSE_CACHE=off). */
 const ROUTER_SETTINGS = Object.fromEntries(
   (process.env.BENCH_ROUTER_SETTINGS ?? '')
