@@ -1,6 +1,5 @@
 // The gateway bench's processes and what is read from them: the stock and Hive gateways as children on the
-// running subgraphs' supergraph, their readiness, one request sent by hand, and CPU clock ticks.
-import { execFileSync } from 'node:child_process';
+// running subgraphs' supergraph, their readiness, and one request sent by hand.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SUBGRAPHS, type SubgraphName } from '@marketplace/service-kit';
@@ -21,15 +20,6 @@ export interface Target {
   pid: number | undefined;
 }
 
-export const clockTicks = (() => {
-  try {
-    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-    return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
-  } catch {
-    return 100;
-  }
-})();
-
 export const versionOf = (name: string) => {
   try {
     return (JSON.parse(readFileSync(path.join(THIS_CHECKOUT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -49,15 +39,6 @@ export function supergraphFor(urls: Record<SubgraphName, string>): string {
   });
   if (pointed !== SUBGRAPHS.length) throw new Error(`expected ${SUBGRAPHS.length} @join__graph URLs in schema/supergraph.graphql, found ${pointed}`);
   return sdl;
-}
-
-/** The machine's CPU time so far, what of it was busy, and the part the hypervisor gave to other guests (steal), in ticks. */
-export function machineTicks(): { all: number; busy: number; steal: number } {
-  // user nice system idle iowait irq softirq steal
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  const all = fields.reduce((sum, value) => sum + value, 0);
-  const [idle = 0, iowait = 0, steal = 0] = [fields[3], fields[4], fields[7]];
-  return { all, busy: all - idle - iowait - steal, steal };
 }
 
 /** Ready once `{ __typename }` is answered with data. */

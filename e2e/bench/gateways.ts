@@ -17,8 +17,8 @@ import { closingTables, type Column, type Sample, type TargetName } from './gate
 import { removePlacedOrders, seed, type Seeded } from './gateways-seed.ts';
 import { DISTINCT, WORKLOADS as ALL_WORKLOADS, type Workload } from './gateways-workloads.ts';
 import { startLoadWorker, type LoadWorker } from './load-worker.ts';
-import { clockTicks, machineTicks, send, startGateway, supergraphFor, THIS_CHECKOUT, versionOf, type Target } from './gateways-processes.ts';
-import { assertRunning, cpuTicks, killAllChildren, otherChildren, SERVICES_ROOT, startSupergraphSet, uniquePort, type StartedChild, type SupergraphSet } from './supergraph-children.ts';
+import { send, startGateway, supergraphFor, THIS_CHECKOUT, versionOf, type Target } from './gateways-processes.ts';
+import { assertRunning, clockTicks, cpuTicks, killAllChildren, machineTicks, otherChildren, SERVICES_ROOT, startSupergraphSet, uniquePort, type StartedChild, type SupergraphSet } from './supergraph-children.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

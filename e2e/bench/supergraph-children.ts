@@ -2,7 +2,7 @@
 // e2e/harness/supergraph-processes.ts sets them up (that file needs vitest; a bench runs without it).
 // BENCH_SERVICES_ROOT names another checkout (a git worktree of an older commit, with its own
 // node_modules) to start the four mains from, so one bench measures before and after a change.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,6 +67,25 @@ export async function uniquePort(): Promise<number> {
   return port;
 }
 
+
+/** Clock ticks per second, the unit of the CPU times in /proc. */
+export const clockTicks = (() => {
+  try {
+    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** The machine's CPU time so far, what of it was busy, and the part the hypervisor gave to other guests (steal), in ticks. */
+export function machineTicks(): { all: number; busy: number; steal: number } {
+  // user nice system idle iowait irq softirq steal
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const all = fields.reduce((sum, value) => sum + value, 0);
+  const [idle = 0, iowait = 0, steal = 0] = [fields[3], fields[4], fields[7]];
+  return { all, busy: all - idle - iowait - steal, steal };
+}
 /** utime + stime of a process, in clock ticks (every thread of it: the GC's and libuv's too). */
 export function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

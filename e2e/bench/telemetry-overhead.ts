@@ -4,18 +4,16 @@
 // (off, on, off, on, ...) by autocannon in a process of its own. Per workload: throughput and latency, and the
 // CPU time per request of the router and of the three subgraphs (utime+stime from /proc), medians of the rounds.
 // Loopback only, bounded in time (BENCH_SECONDS per round, BENCH_CONNECTIONS connections). Run: npm run bench.
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, ObjectId } from 'mongodb';
 import { graphql, startDatabase, type DatabaseHandle } from '@marketplace/testing';
 import { createProduct, placeOrder, register } from '../harness/marketplace.ts';
 import { parseMetrics, total } from '../harness/prometheus.ts';
 import { startOtlpSink, type OtlpSink } from './otlp-sink.ts';
-import { assertRunning, cpuTicks, killAllChildren, rssBytes, SERVICES, startSupergraphSet, uniquePort, type Service, type Settings, type SupergraphSet } from './supergraph-children.ts';
-import type { LoadJob, LoadRequest, LoadResult } from './telemetry-load.ts';
+import { startLoadWorker, type LoadWorker } from './load-worker.ts';
+import { assertRunning, clockTicks, cpuTicks, killAllChildren, machineTicks, otherChildren, rssBytes, SERVICES, startSupergraphSet, uniquePort, type Service, type Settings, type SupergraphSet } from './supergraph-children.ts';
+import type { LoadRequest } from './telemetry-load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -27,15 +25,6 @@ const EXPORT_DELAY_MS = 1000;
 /** Waited after each round (both sets alike) before CPU is read again, so that last export is counted. */
 const SETTLE_MS = EXPORT_DELAY_MS + 500;
 const PRODUCTS = 50;
-
-const clockTicks = (() => {
-  try {
-    const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-    return Number.isInteger(ticks) && ticks > 0 ? ticks : 100;
-  } catch {
-    return 100;
-  }
-})();
 
 const PRODUCT_WITH_SELLER = 'query ProductWithSeller($id: ID!) { product(id: $id) { title price { amount currency } seller { name } } }';
 const HISTORY = 'query History { me { orders(first: 10) { edges { node { total { amount } items { product { title } } } } } } }';
@@ -83,62 +72,7 @@ const WORKLOADS: Workload[] = [
   },
 ];
 
-// ---- the load generator, a child process of its own ----
-
-interface LoadWorker {
-  run(job: LoadJob): Promise<LoadResult>;
-  stop(): void;
-}
-
-let worker: ChildProcess | undefined;
-
-function startLoadWorker(): LoadWorker {
-  const child = fork(path.join(import.meta.dirname, 'telemetry-load.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  worker = child;
-  return {
-    run: (job) =>
-      new Promise<LoadResult>((resolve, reject) => {
-        const onMessage = (message: { result?: LoadResult; error?: string }) => {
-          child.off('exit', onExit);
-          if (message.result) resolve(message.result);
-          else reject(new Error(`load generator: ${message.error}`));
-        };
-        const onExit = (code: number | null) => {
-          child.off('message', onMessage);
-          reject(new Error(`load generator exited (${code})`));
-        };
-        child.once('message', onMessage);
-        child.once('exit', onExit);
-        child.send(job);
-      }),
-    stop: () => {
-      if (child.connected) child.disconnect();
-    },
-  };
-}
-
 // ---- measuring ----
-
-/** Direct children of this process that are not `known`: the database server, when this process started one. */
-function otherChildren(known: Set<number>): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || known.has(Number(entry))) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) pids.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
-
-/** The machine's CPU time so far and the part of it the hypervisor gave to others (steal), in ticks. */
-function machineTicks(): { all: number; steal: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  return { all: fields.reduce((sum, value) => sum + value, 0), steal: fields[7] ?? 0 };
-}
 
 interface Cpu {
   router: number;
@@ -182,6 +116,7 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 // ---- the run ----
 
 let database: DatabaseHandle | undefined;
+let load: LoadWorker | undefined;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -189,7 +124,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     console.error(`\n${signal}: killing the services and the load generator`);
     killAllChildren();
-    worker?.kill('SIGKILL');
+    load?.kill();
     // The database server is killed by @marketplace/testing's exit hook.
     process.exit(130);
   });
@@ -198,7 +133,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const sets: SupergraphSet[] = [];
 let sink: OtlpSink | undefined;
 let scraper: NodeJS.Timeout | undefined;
-let load: LoadWorker | undefined;
 const scrapes = { done: 0, failed: 0, bytes: 0 };
 const steal = { all: 0, steal: 0 };
 
