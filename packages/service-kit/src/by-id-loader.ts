@@ -27,11 +27,19 @@ export function createByIdLoader<T extends { _id: ObjectId }>(
 }
 
 /**
+ * The filter for "`field` is any of these values". A single value is matched by equality, which
+ * FerretDB 1.24 pushes down to its PostgreSQL backend where it does not push `$in` down.
+ */
+export function anyOfFilter<F extends string, V>(field: F, values: readonly V[]): Record<F, V | { $in: V[] }> {
+  return { [field]: values.length === 1 ? values[0]! : { $in: [...values] } } as Record<F, V | { $in: V[] }>;
+}
+
+/**
  * The filter for "any of these ids". A single id is matched by equality, which every server answers
  * from the _id index (FerretDB 1.24 uses its index for nothing else).
  */
-export function idsFilter(ids: readonly ObjectId[]): { _id: ObjectId | { $in: ObjectId[] } } {
-  return ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: [...ids] } };
+export function idsFilter<V = ObjectId>(ids: readonly V[]): { _id: V | { $in: V[] } } {
+  return anyOfFilter('_id', ids);
 }
 
 /**

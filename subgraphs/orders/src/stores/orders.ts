@@ -116,7 +116,7 @@ export class OrdersStore {
 
   /** Sets stockConfirmedAt on those of these orders that lack it; their status copies are to be settled after. */
   async markStockConfirmed(ids: readonly ObjectId[]): Promise<void> {
-    await this.#orders.updateMany({ _id: { $in: [...ids] }, stockConfirmedAt: null }, { $set: { stockConfirmedAt: new Date() } });
+    await this.#orders.updateMany({ ...idsFilter(ids), stockConfirmedAt: null }, { $set: { stockConfirmedAt: new Date() } });
   }
 
   /** Up to `limit` orders that the status copy says are PENDING past their payment deadline, oldest deadline first. */

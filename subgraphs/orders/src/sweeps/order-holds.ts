@@ -33,9 +33,12 @@ export interface OrderSweepDeps {
   transitions: OrderTransitions;
 }
 
-/** Runs `step` on each order; stops the pass when the products service does not answer, as the rest would wait on it too. */
-async function eachOrder(orders: OrderDocument[], step: (order: OrderDocument) => Promise<string>): Promise<SweepReport> {
-  const report: SweepReport = { full: orders.length === BATCH };
+/**
+ * Runs `step` on each order; stops the pass when the products service does not answer, as the rest would wait on it too.
+ * `full`: whether the batch these orders were taken from was full (when some of it was dealt with otherwise).
+ */
+async function eachOrder(orders: OrderDocument[], step: (order: OrderDocument) => Promise<string>, full = orders.length === BATCH): Promise<SweepReport> {
+  const report: SweepReport = { full };
   for (const order of orders) {
     let outcome: string;
     try {
@@ -71,16 +74,12 @@ export function orderSweepTasks({ stores, steps, transitions }: OrderSweepDeps):
           // Where updates rewrite whole documents, that write may have put back older statuses.
           await transitions.settleMany(marked);
         }
-        let unavailable = false;
         const report = await eachOrder(
           orders.filter((order) => !recorded.has(order._id.toHexString())),
-          (order) =>
-            steps.confirmStock(order).catch((error: unknown) => {
-              unavailable ||= error instanceof StockUnavailableError;
-              throw error;
-            }),
+          (order) => steps.confirmStock(order),
+          orders.length === BATCH,
         );
-        return { ...(marked.length > 0 ? { marked: marked.length } : {}), ...report, full: orders.length === BATCH && !unavailable };
+        return { ...(marked.length > 0 ? { marked: marked.length } : {}), ...report };
       },
     },
     {

@@ -1,6 +1,6 @@
 // The category tree: each category keeps its ancestors, so subtrees are one query away.
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import { ensureIndexes, idsFilter, isDuplicateKeyError } from '@marketplace/service-kit';
+import { anyOfFilter, ensureIndexes, idsFilter, isDuplicateKeyError } from '@marketplace/service-kit';
 
 export interface CategoryDocument {
   _id: ObjectId;
@@ -45,8 +45,7 @@ export class CategoriesStore {
 
   /** The children of each of these categories, in one query; each parent's by name. */
   async childrenOf(parentIds: readonly ObjectId[]): Promise<Map<string, CategoryDocument[]>> {
-    const parents = parentIds.length === 1 ? { parentId: parentIds[0]! } : { parentId: { $in: [...parentIds] } };
-    const children = await this.#categories.find(parents).sort({ name: 1, _id: 1 }).toArray();
+    const children = await this.#categories.find(anyOfFilter('parentId', parentIds)).sort({ name: 1, _id: 1 }).toArray();
     return Map.groupBy(children, (child) => child.parentId!.toHexString());
   }
 

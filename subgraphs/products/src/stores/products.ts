@@ -1,6 +1,6 @@
 // The products service's catalog collection: listings, their indexes and queries.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { ensureIndexes, idsFilter, type Money } from '@marketplace/service-kit';
+import { anyOfFilter, ensureIndexes, idsFilter, type Money } from '@marketplace/service-kit';
 import { attributeKey, searchTermsOf, titleKey } from '../search-terms.ts';
 import { catalogFilter, catalogPageQuery, type CatalogQuery, type ProductSort } from './catalog-query.ts';
 
@@ -114,9 +114,8 @@ export class ProductsStore {
   /** For each of these sellers, how many of their products the query matches: one aggregation for all; a seller with none is left out. */
   async countCatalogBySeller(query: CatalogQuery, sellerIds: readonly ObjectId[]): Promise<Map<string, number>> {
     const { sellerId: _seller, ...filter } = query.filter;
-    const sellers = sellerIds.length === 1 ? { sellerId: sellerIds[0]! } : { sellerId: { $in: [...sellerIds] } };
     const rows = await this.products
-      .aggregate<{ _id: ObjectId; count: number }>([{ $match: { $and: [catalogFilter({ ...query, filter }), sellers] } }, { $group: { _id: '$sellerId', count: { $sum: 1 } } }])
+      .aggregate<{ _id: ObjectId; count: number }>([{ $match: { $and: [catalogFilter({ ...query, filter }), anyOfFilter('sellerId', sellerIds)] } }, { $group: { _id: '$sellerId', count: { $sum: 1 } } }])
       .toArray();
     return new Map(rows.map((row) => [row._id.toHexString(), row.count]));
   }

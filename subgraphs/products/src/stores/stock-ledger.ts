@@ -6,7 +6,7 @@
 // whose conditional updates are not atomic. The product document keeps a copy of the latest
 // entry (stock, stockVersion) for reads and filters; the ledger is the truth.
 import { MongoBulkWriteError, type Collection, type Db, type ObjectId } from 'mongodb';
-import { ensureIndexes, insertNextVersion, isDuplicateKeyError, settleCopy, type ServiceMetrics } from '@marketplace/service-kit';
+import { ensureIndexes, idsFilter, insertNextVersion, isDuplicateKeyError, settleCopy, type ServiceMetrics } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 
 export interface StockEntry {
@@ -182,7 +182,7 @@ export class StockLedger {
     // Nothing written, nothing written over: every copy was already at or past these entries.
     if (copied.matchedCount === 0) return;
     const ids = entries.map((entry) => `${entry.productId.toHexString()}:${entry.version + 1}`);
-    const next = await this.#entries.find(ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: ids } }, { projection: { productId: 1 } }).toArray();
+    const next = await this.#entries.find(idsFilter(ids), { projection: { productId: 1 } }).toArray();
     for (const newer of next) await this.#settle(newer.productId);
   }
 
