@@ -1,10 +1,10 @@
 // Boots a GraphQL service: an ApolloServer with masked errors, served over HTTP, stopped cleanly.
 import { createServer, type IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ParseOptions } from 'graphql';
 import { maskError } from './errors.ts';
+import { trackHttpDrain } from './http-drain.ts';
 import { createHttpHandler, listen, type HttpHook, type JsonRoute, type RequestRewriter, type RunningServer } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { graphqlTelemetryPlugin } from './telemetry/graphql-telemetry.ts';
@@ -45,7 +45,7 @@ export async function startGraphQLService<TContext extends BaseContext>(
 ): Promise<RunningServer> {
   const { logger } = options;
   const httpServer = createServer();
-  const drain = ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 });
+  const httpDrain = trackHttpDrain(httpServer, { graceMs: 10_000 });
   const landing = !options.production && options.landingPage ? options.landingPage : ApolloServerPluginLandingPageDisabled();
   const common = {
     introspection: !options.production,
@@ -57,7 +57,7 @@ export async function startGraphQLService<TContext extends BaseContext>(
     formatError: (formatted: GraphQLFormattedError, original: unknown) =>
       maskError(options.rewriteError?.(formatted, original) ?? formatted, original, (err) => logger.error({ err }, 'internal error')),
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
-    plugins: [drain, landing, ...(options.metrics || tracingEnabled() ? [graphqlTelemetryPlugin<TContext>()] : []), ...(options.plugins ?? [])],
+    plugins: [landing, ...(options.metrics || tracingEnabled() ? [graphqlTelemetryPlugin<TContext>()] : []), ...(options.plugins ?? [])],
     logger: { debug: () => {}, info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
   };
   const apollo = options.gateway
@@ -79,6 +79,8 @@ export async function startGraphQLService<TContext extends BaseContext>(
     stop() {
       draining = true;
       stopping ??= (async () => {
+        // Every request already sent is answered before the operations stop running.
+        await httpDrain.drain();
         await apollo.stop();
         await options.onStop?.();
       })();
