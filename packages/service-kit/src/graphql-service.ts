@@ -1,8 +1,10 @@
 // Boots a GraphQL service: an ApolloServer with masked errors, served over HTTP, stopped cleanly.
 import { createServer, type IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError, GraphQLSchema, ParseOptions } from 'graphql';
+import { privateWhenCredentialed } from './cache-scope.ts';
 import { maskError } from './errors.ts';
 import { trackHttpDrain } from './http-drain.ts';
 import { createHttpHandler, listen, type HttpHook, type JsonRoute, type RequestRewriter, type RunningServer } from './http-server.ts';
@@ -57,7 +59,7 @@ export async function startGraphQLService<TContext extends BaseContext>(
     formatError: (formatted: GraphQLFormattedError, original: unknown) =>
       maskError(options.rewriteError?.(formatted, original) ?? formatted, original, (err) => logger.error({ err }, 'internal error')),
     ...(options.parseOptions ? { parseOptions: options.parseOptions } : {}),
-    plugins: [landing, ...(options.metrics || tracingEnabled() ? [graphqlTelemetryPlugin<TContext>()] : []), ...(options.plugins ?? [])],
+    plugins: [landing, ApolloServerPluginCacheControl(), privateWhenCredentialed<TContext>(), ...(options.metrics || tracingEnabled() ? [graphqlTelemetryPlugin<TContext>()] : []), ...(options.plugins ?? [])],
     logger: { debug: () => {}, info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
   };
   const apollo = options.gateway

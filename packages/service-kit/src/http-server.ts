@@ -131,7 +131,12 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
           return value;
         },
       });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
+      for (const [key, value] of response.headers) {
+        if (key === 'vary') res.appendHeader(key, value);
+        else res.setHeader(key, value);
+      }
+      // Every answer depends on who asks: a shared cache keys it by the credentials too.
+      res.appendHeader('vary', 'Authorization');
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {
         res.end(response.body.string);

@@ -1,5 +1,6 @@
 // Config, MongoDB, the GraphQL server bootstrap, errors and logging shared by the services, and the
 // facts more than one service must agree on (money, order lines, versioned inserts).
+export * from './cache-scope.ts';
 export * from './config.ts';
 export * from './errors.ts';
 export * from './graphql-service.ts';

@@ -1,14 +1,18 @@
 // Whole responses kept in memory for as long as the subgraphs' @cacheControl hints allow, per caller.
 //
 // The gateway's cache policy for a request is what the subgraphs' Cache-Control headers allow (the most
-// restrictive of every fetch, merged ones included: see data-source.ts). A PRIVATE answer is kept under
-// the caller's session: the user id, the session of the token, and a generation that every mutation the
-// caller sends through this router moves on, so their own changes show at once. Anonymous callers share
-// one session: nothing in an anonymous answer depends on who asked. A PUBLIC answer is kept for everyone.
-// Entries live at most maxAge seconds (5 s for orders, 10 s for the catalog and profiles, README
-// "Response cache"); the cache is the server's bounded in-memory LRU cache.
+// restrictive of every fetch, merged ones included: see data-source.ts). The catalog's hints are PUBLIC:
+// they say what an anonymous caller sees, the same for every one of them. An answer to a signed-in
+// caller is always PRIVATE (the subgraphs make it so, and so does this plugin, whatever they say): it
+// is kept under the caller's session (the user id, the session of the token, and a generation that
+// every mutation the caller sends through this router moves on, so their own changes show at once).
+// Anonymous callers have no session: their PUBLIC answers are kept for every anonymous caller and for
+// nobody else (the plugin never hands a session-less entry to a caller with a session), and a PRIVATE
+// answer to one is not kept. Entries live at most maxAge seconds (README "Response cache"); the cache
+// is the server's bounded in-memory LRU cache.
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
+import { privateWhen } from '@marketplace/service-kit';
 import type { RouterContext } from '../context.ts';
 
 const ANONYMOUS_SESSION = 'anonymous';
@@ -50,7 +54,7 @@ export function useResponseCache(options: { maxCallers?: number } = {}): ApolloS
   const cache = responseCachePlugin<RouterContext>({
     sessionId: async ({ contextValue }) => {
       const caller = callerOf(contextValue);
-      return caller === undefined ? null : `${caller}#${generations.of(caller)}`;
+      return caller === undefined || caller === ANONYMOUS_SESSION ? null : `${caller}#${generations.of(caller)}`;
     },
     // A service token never reads or writes entries (none of its answers are anyone's to share).
     shouldReadFromCache: async (requestContext) => !isMutation(requestContext) && callerOf(requestContext.contextValue) !== undefined,
@@ -68,5 +72,8 @@ export function useResponseCache(options: { maxCallers?: number } = {}): ApolloS
       };
     },
   };
-  return [cache, invalidate];
+  // Never a PUBLIC answer to a caller with an identity: it would be kept for other callers (and said
+  // so to shared caches) while it may hold what only this caller sees.
+  const identifiedIsPrivate = privateWhen<RouterContext>(({ contextValue }) => contextValue.identity.kind !== 'anonymous');
+  return [cache, invalidate, identifiedIsPrivate];
 }

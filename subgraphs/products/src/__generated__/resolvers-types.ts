@@ -140,6 +140,7 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Public for anonymous callers (the same for all of them); private for a signed-in caller, who may see more. */
 export type Product = {
   __typename?: 'Product';
   attributes: Array<ProductAttribute>;
@@ -152,6 +153,7 @@ export type Product = {
   price: Money;
   seller: User;
   status: ProductStatus;
+  /** Kept shorter than the rest: availability changes with every order (placing one checks the real count). */
   stock: Scalars['Int']['output'];
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];

@@ -176,7 +176,7 @@ export type UpdateProfileInput = {
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A marketplace account. */
+/** A marketplace account. Its hint is public: an anonymous caller sees only what every anonymous caller sees (a name); a signed-in caller's answers are private. */
 export type User = {
   __typename?: 'User';
   createdAt: Scalars['DateTime']['output'];
