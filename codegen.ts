@@ -1,5 +1,6 @@
 // One codegen config: typed resolvers for each subgraph, mapped to the documents each store keeps, and each client's typed operations and manifest.
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { Kind, type DocumentNode, type OperationTypeNode } from 'graphql';
 
 const scalars = { DateTime: { input: 'Date', output: 'Date | string' } };
 /** scripts/check-generated.ts points this elsewhere to compare fresh output with the checked-in files. */
@@ -26,6 +27,10 @@ function subgraph(name: string, mappers: Record<string, string>): CodegenConfig[
   };
 }
 
+function operationTypeOf(document: DocumentNode): OperationTypeNode | undefined {
+  return document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION)?.operation;
+}
+
 /**
  * A client's typed operations over the composed supergraph, and its persisted documents manifest
  * (persisted-documents.json, id to document). The documents in code are replaced by their hashes,
@@ -37,7 +42,12 @@ function client(name: string): CodegenConfig['generates'] {
       schema: 'schema/supergraph.graphql',
       documents: [`clients/${name}/src/operations/*.graphql`],
       preset: 'client',
-      presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'replaceDocumentWithHash', hashAlgorithm: 'sha256' } },
+      presetConfig: {
+        fragmentMasking: false,
+        persistedDocuments: { mode: 'replaceDocumentWithHash', hashAlgorithm: 'sha256' },
+        // Beside the hash, whether it is a query: a client sends queries by GET, which a CDN can keep.
+        onExecutableDocumentNode: (document: DocumentNode) => ({ operationType: operationTypeOf(document) }),
+      },
       config: { scalars: { DateTime: 'string' }, enumsAsTypes: true, useTypeImports: true, avoidOptionals: false, emitLegacyCommonJSImports: false, importExtension: '.ts' },
     },
   };

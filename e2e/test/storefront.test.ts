@@ -140,6 +140,40 @@ describe.skipIf(browserMissing())('the storefront in a browser', () => {
     await watched.close();
   });
 
+  it("sends an anonymous visitor's catalog and product reads by GET, which the gateway marks public for a CDN, and a signed-in user's by POST", async () => {
+    const watched = await open();
+    const { page } = watched;
+    const reads: { method: string; url: string; cacheControl: string | undefined; vary: string | undefined }[] = [];
+    page.on('response', (response) => {
+      if (!response.url().startsWith(stack.gatewayUrl)) return;
+      const headers = response.headers();
+      reads.push({ method: response.request().method(), url: response.url(), cacheControl: headers['cache-control'], vary: headers['vary']?.toLowerCase() });
+    });
+    await page.goto(`${stack.storefrontUrl}/products/${products.lantern.id}`);
+    await expect.poll(() => page.getByRole('heading', { name: products.lantern.title }).isVisible()).toBe(true);
+    const gets = reads.filter((read) => read.method === 'GET');
+    expect(gets.length).toBeGreaterThan(0);
+    expect(reads.filter((read) => read.method === 'POST')).toEqual([]);
+    for (const read of gets) {
+      expect(new URL(read.url).searchParams.get('documentId')).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(read.cacheControl).toMatch(/^max-age=\d+, public$/);
+      expect(read.vary).toContain('authorization');
+    }
+    // The same page for a signed-in buyer: POSTs only, answered private.
+    const buyer = await register(stack.supergraph.url, 'BUYER');
+    await page.goto(`${stack.storefrontUrl}/sign-in`);
+    await signInInBrowser(page, buyer);
+    await expect.poll(() => storedSession(page).then((session) => session !== null)).toBe(true);
+    reads.length = 0;
+    await page.goto(`${stack.storefrontUrl}/products/${products.lantern.id}`);
+    await expect.poll(() => page.getByRole('heading', { name: products.lantern.title }).isVisible()).toBe(true);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((read) => read.method !== 'POST')).toEqual([]);
+    expect(reads.map((read) => read.cacheControl).filter((value) => value?.includes('public'))).toEqual([]);
+    expect(watched.problems()).toEqual([]);
+    await watched.close();
+  });
+
   it('names the product that is short of stock, and cancels an order with a reason', async () => {
     const watched = await open();
     const { page } = watched;

@@ -1,7 +1,9 @@
 // The storefront's GraphQL client. It sends a persisted document's id (`documentId`, the
 // GraphQL-over-HTTP convention for trusted documents) and the variables, never a document's text:
-// `npm run codegen` turns src/operations into typed documents that hold only their hash, and into the
-// manifest the gateway runs them from.
+// `npm run codegen` turns src/operations into typed documents that hold only their hash (and whether
+// they are queries), and into the manifest the gateway runs them from. An anonymous visitor's
+// queries go by GET, so the browser and a CDN can keep what the gateway marks public (the catalog);
+// everything else by POST, which no cache keeps, so a signed-in user always sees their own changes.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { StorefrontRefreshDocument, type SessionFragment } from '../__generated__/graphql.ts';
 import { ApiError, NETWORK_ERROR, type GraphQLErrorAnswer } from './errors.ts';
@@ -16,10 +18,23 @@ export function configureGateway(url: string): void {
   gatewayUrl = url;
 }
 
+type PersistedDocument = { __meta__?: { hash?: unknown; operationType?: unknown } };
+
 export function documentIdOf(document: object): string {
-  const hash = (document as { __meta__?: { hash?: unknown } }).__meta__?.hash;
+  const hash = (document as PersistedDocument).__meta__?.hash;
   if (typeof hash !== 'string') throw new Error('not a persisted document: run `npm run codegen`');
   return hash;
+}
+
+/** The request for a document: an anonymous query by GET (the gateway asks GETs for a preflight header), anything else by POST. */
+function requestOf(document: object, variables: unknown, token: string | undefined): [string, RequestInit] {
+  const headers: Record<string, string> = { accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const documentId = documentIdOf(document);
+  if (!token && (document as PersistedDocument).__meta__?.operationType === 'query') {
+    const search = new URLSearchParams({ documentId, variables: JSON.stringify(variables ?? {}) });
+    return [`${gatewayUrl}?${search}`, { method: 'GET', headers: { ...headers, 'apollo-require-preflight': 'true' } }];
+  }
+  return [gatewayUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ documentId, variables }) }];
 }
 
 async function send<TResult, TVariables>(
@@ -29,11 +44,7 @@ async function send<TResult, TVariables>(
 ): Promise<TResult> {
   let response: Response;
   try {
-    response = await fetch(gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ documentId: documentIdOf(document), variables }),
-    });
+    response = await fetch(...requestOf(document, variables, token));
   } catch {
     throw new ApiError(0, [{ message: 'the gateway could not be reached', extensions: { code: NETWORK_ERROR } }]);
   }
