@@ -1,5 +1,6 @@
 // Signing and verifying access tokens (users) and service tokens (service to service).
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { PasetoError } from 'paseto';
 import { v4 } from './protocol.ts';
 import type { KeyRing, SigningKey } from './keys.ts';
@@ -72,6 +73,28 @@ function keyIdOf(token: string): string {
   return footer.kid;
 }
 
+/**
+ * Claims of tokens already verified, by the key that verified them and the token's exact text: a
+ * token is checked once, not on every request it comes with (the router, then every subgraph it
+ * reaches, see the same one). The signature of those bytes under that key cannot change; what can
+ * is the time, so an entry lives only until its token expires (and exp is checked again on a hit),
+ * and a key dropped from the ring takes its entries out of reach. Only successes are kept.
+ */
+const verified = new WeakMap<object, LRUCache<string, Record<string, unknown>>>();
+const VERIFIED_PER_KEY = 10_000;
+
+function verifiedBy(key: object): LRUCache<string, Record<string, unknown>> {
+  let cache = verified.get(key);
+  if (!cache) verified.set(key, (cache = new LRUCache({ max: VERIFIED_PER_KEY, ttlAutopurge: false })));
+  return cache;
+}
+
+/** Until when a verified token may be taken as valid (exp plus the tolerated skew), in ms; undefined if it has no usable exp. */
+function validUntil(claims: Record<string, unknown>): number | undefined {
+  const exp = typeof claims.exp === 'string' ? Date.parse(claims.exp) : NaN;
+  return Number.isFinite(exp) ? exp + CLOCK_TOLERANCE_SECONDS * 1000 : undefined;
+}
+
 async function verify(
   keys: KeyRing,
   token: string,
@@ -79,6 +102,10 @@ async function verify(
 ): Promise<Record<string, unknown>> {
   const key = keys.get(keyIdOf(token));
   if (!key) throw new TokenError('the token was signed by an unknown key');
+  const cache = verifiedBy(key);
+  const cacheKey = `${policy.issuer} ${policy.audience} ${token}`;
+  const known = cache.get(cacheKey);
+  if (known && (validUntil(known) ?? 0) > Date.now()) return known;
   try {
     const { claims } = await v4.Verify(key, token, {
       issuer: policy.issuer,
@@ -86,7 +113,12 @@ async function verify(
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       requiredClaims: ['sub', 'exp', 'jti'],
     });
-    return claims as Record<string, unknown>;
+    const until = validUntil(claims as Record<string, unknown>);
+    // A token that is not valid yet (nbf ahead) is verified again each time rather than kept.
+    // Frozen: every later request with this token gets the same object.
+    const kept = Object.freeze(claims as Record<string, unknown>);
+    if (until !== undefined && kept.nbf === undefined) cache.set(cacheKey, kept, { ttl: Math.max(1, until - Date.now()) });
+    return kept;
   } catch (error) {
     if (error instanceof PasetoError) {
       throw new TokenError(
@@ -104,7 +136,7 @@ export async function verifyAccessToken(keys: KeyRing, token: string): Promise<I
     throw new TokenError('the token carries no valid subject or roles');
   }
   if (claims.sid !== undefined && typeof claims.sid !== 'string') throw new TokenError('the token carries an invalid session');
-  const identity = { kind: 'user' as const, userId: claims.sub, roles, tokenId: String(claims.jti) };
+  const identity = { kind: 'user' as const, userId: claims.sub, roles: [...roles], tokenId: String(claims.jti) };
   return typeof claims.sid === 'string' ? { ...identity, sessionId: claims.sid } : identity;
 }
 

@@ -10,6 +10,7 @@ import {
   verifyAccessToken,
   verifyServiceToken,
 } from '../src/index.ts';
+import { CLOCK_TOLERANCE_SECONDS } from '../src/token-policy.ts';
 
 async function keys() {
   const pair = await generatePaserkKeyPair();
@@ -46,6 +47,32 @@ describe('access tokens', () => {
       now: new Date(Date.now() - 3600_000),
     });
     await expect(verifyAccessToken(ring, token)).rejects.toThrow(TokenError);
+  });
+
+  it('refuses a token it verified before once that token has expired', async () => {
+    const { signer, ring } = await keys();
+    // Valid, with the tolerated skew, for about another second.
+    const { token } = await signAccessToken(signer, { userId: 'u1', roles: ['BUYER'] }, { ttlSeconds: 1, now: new Date(Date.now() - 1000 - CLOCK_TOLERANCE_SECONDS * 1000 + 1200) });
+    expect(await verifyAccessToken(ring, token)).toMatchObject({ userId: 'u1' });
+    expect(await verifyAccessToken(ring, token)).toMatchObject({ userId: 'u1' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await expect(verifyAccessToken(ring, token)).rejects.toThrow(TokenError);
+  });
+
+  it('refuses a token it verified before once its key has left the ring, and never takes one kind for the other', async () => {
+    const { signer, ring, pair } = await keys();
+    const other = await keys();
+    const { token } = await signAccessToken(signer, { userId: 'u1', roles: ['ADMIN'] });
+    expect(await verifyAccessToken(ring, token)).toMatchObject({ roles: ['ADMIN'] });
+    // Rotated out: the ring no longer holds the key.
+    const rotated = await importKeyRing(other.pair.publicKey);
+    await expect(verifyAccessToken(rotated, token)).rejects.toThrow('unknown key');
+    // The same kid, another key (a ring that was tampered with, or a reused id).
+    const swapped = new Map([[signer.kid, other.ring.get(other.signer.kid)!]]);
+    await expect(verifyAccessToken(swapped, token)).rejects.toThrow(TokenError);
+    // Back in its own ring it is still good; as a service token, never.
+    expect(await verifyAccessToken(await importKeyRing(pair.publicKey), token)).toMatchObject({ userId: 'u1' });
+    await expect(verifyServiceToken(ring, token)).rejects.toThrow(TokenError);
   });
 
   it('refuses a token from a key outside the ring, even when it claims a known kid', async () => {
