@@ -114,9 +114,9 @@ async function verify(
       requiredClaims: ['sub', 'exp', 'jti'],
     });
     const until = validUntil(claims as Record<string, unknown>);
-    // A token that is not valid yet (nbf ahead) is verified again each time rather than kept.
     // Frozen: every later request with this token gets the same object.
     const kept = Object.freeze(claims as Record<string, unknown>);
+    // A token with a not-before is verified again each time rather than kept.
     if (until !== undefined && kept.nbf === undefined) cache.set(cacheKey, kept, { ttl: Math.max(1, until - Date.now()) });
     return kept;
   } catch (error) {

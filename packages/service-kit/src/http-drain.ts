@@ -74,19 +74,19 @@ export function trackHttpDrain(server: Server, options: DrainOptions): HttpDrain
           await new Promise((resolve) => setImmediate(resolve));
         }
         await new Promise<void>((resolve) => {
-        // Stops listening and closes the idle connections that have served a request; the others are ours.
-        server.close();
-        // Responses not yet started end their connection (the ones on their way already are cut once idle).
-        for (const state of connections.values()) for (const res of state.active) if (!res.headersSent) res.setHeader('connection', 'close');
-        const closedAt = Date.now();
-        const deadline = closedAt + options.graceMs;
-        const timer = setInterval(() => {
-          closeIdle(Date.now(), closedAt, deadline);
-          if (connections.size === 0) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, CHECK_EVERY_MS);
+          // Stops listening and closes the idle connections that have served a request; the others are ours.
+          server.close();
+          // Responses not yet started end their connection (the ones on their way already are cut once idle).
+          for (const state of connections.values()) for (const res of state.active) if (!res.headersSent) res.setHeader('connection', 'close');
+          const closedAt = Date.now();
+          const deadline = closedAt + options.graceMs;
+          const timer = setInterval(() => {
+            closeIdle(Date.now(), closedAt, deadline);
+            if (connections.size === 0) {
+              clearInterval(timer);
+              resolve();
+            }
+          }, CHECK_EVERY_MS);
         });
       })();
       return draining;
