@@ -18,7 +18,7 @@ import { removePlacedOrders, seed, type Seeded } from './gateways-seed.ts';
 import { DISTINCT, WORKLOADS as ALL_WORKLOADS, type Workload } from './gateways-workloads.ts';
 import { startLoadWorker, type LoadWorker } from './load-worker.ts';
 import { send, startGateway, supergraphFor, THIS_CHECKOUT, versionOf, type Target } from './gateways-processes.ts';
-import { assertRunning, clockTicks, cpuTicks, killAllChildren, machineTicks, otherChildren, SERVICES_ROOT, startSupergraphSet, uniquePort, type StartedChild, type SupergraphSet } from './supergraph-children.ts';
+import { assertRunning, clockTicks, cpuTicks, killChildrenOnInterrupt, machineTicks, otherChildren, SERVICES_ROOT, startSupergraphSet, uniquePort, type StartedChild, type SupergraphSet } from './supergraph-children.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -62,19 +62,10 @@ const gateways: StartedChild[] = [];
 let load: LoadWorker | undefined;
 let mongo: MongoClient | undefined;
 let scratch: string | undefined;
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    console.error(`\n${signal}: killing the gateways, the services and the load generator`);
-    killAllChildren();
-    load?.kill();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-    // The database server is killed by @marketplace/testing's exit hook.
-    process.exit(130);
-  });
-}
+killChildrenOnInterrupt('the gateways, the services and the load generator', () => {
+  load?.kill();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
 
 const startedAt = performance.now();
 try {

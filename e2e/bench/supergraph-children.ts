@@ -58,6 +58,25 @@ export function killAllChildren(): void {
   live.forEach((child) => isRunning(child) && child.kill('SIGKILL'));
 }
 
+/**
+ * On SIGINT or SIGTERM (once): says what it kills, kills every child started here, runs `cleanup`
+ * (the load generator, scratch files), and exits 130. The database server is killed by
+ * @marketplace/testing's exit hook.
+ */
+export function killChildrenOnInterrupt(what: string, cleanup: () => void): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`\n${signal}: killing ${what}`);
+      killAllChildren();
+      cleanup();
+      process.exit(130);
+    });
+  }
+}
+
 /** Ports handed out in this process: the kernel may give one back once its probe closed. */
 const taken = new Set<number>();
 export async function uniquePort(): Promise<number> {

@@ -12,7 +12,7 @@ import { createProduct, placeOrder, register } from '../harness/marketplace.ts';
 import { parseMetrics, total } from '../harness/prometheus.ts';
 import { startOtlpSink, type OtlpSink } from './otlp-sink.ts';
 import { startLoadWorker, type LoadWorker } from './load-worker.ts';
-import { assertRunning, clockTicks, cpuTicks, killAllChildren, machineTicks, otherChildren, rssBytes, SERVICES, startSupergraphSet, uniquePort, type Service, type Settings, type SupergraphSet } from './supergraph-children.ts';
+import { assertRunning, clockTicks, cpuTicks, killChildrenOnInterrupt, machineTicks, otherChildren, rssBytes, SERVICES, startSupergraphSet, uniquePort, type Service, type Settings, type SupergraphSet } from './supergraph-children.ts';
 import type { LoadRequest } from './telemetry-load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -117,18 +117,7 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 
 let database: DatabaseHandle | undefined;
 let load: LoadWorker | undefined;
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    console.error(`\n${signal}: killing the services and the load generator`);
-    killAllChildren();
-    load?.kill();
-    // The database server is killed by @marketplace/testing's exit hook.
-    process.exit(130);
-  });
-}
+killChildrenOnInterrupt('the services and the load generator', () => load?.kill());
 
 const sets: SupergraphSet[] = [];
 let sink: OtlpSink | undefined;
