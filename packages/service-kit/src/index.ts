@@ -22,6 +22,7 @@ export * from './rate-limit-config.ts';
 export * from './money.ts';
 export * from './order-lines.ts';
 export * from './versioned-insert.ts';
+export * from './group-commit.ts';
 export * from './subgraph-service.ts';
 export * from './sweeps.ts';
 export * from './order-config.ts';
