@@ -3,7 +3,7 @@
 // A claim's _id is `<buyerId>:<key>`, so of many requests with one key exactly one inserts it,
 // before any stock is reserved; the others wait for that request's order instead of placing one.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { isDuplicateKeyError } from '@marketplace/service-kit';
+import { GroupCommit, isDuplicateKeyError } from '@marketplace/service-kit';
 
 export interface IdempotencyClaim {
   _id: string;
@@ -20,16 +20,19 @@ export type ClaimOutcome = { won: true; claim: IdempotencyClaim } | { won: false
 
 export class IdempotencyClaims {
   readonly #claims: Collection<IdempotencyClaim>;
+  /** Claims of concurrent requests go to the server together (group commit). */
+  readonly #inserts: GroupCommit<IdempotencyClaim>;
 
   constructor(db: Db) {
     this.#claims = db.collection<IdempotencyClaim>('orderIdempotency');
+    this.#inserts = new GroupCommit(this.#claims);
   }
 
   /** Inserts the claim, or returns the one that holds the key (null if it vanished meanwhile). */
   async claim(claim: Omit<IdempotencyClaim, '_id' | 'createdAt'>): Promise<ClaimOutcome> {
     const doc: IdempotencyClaim = { _id: claimId(claim.buyerId, claim.key), ...claim, createdAt: new Date() };
     try {
-      await this.#claims.insertOne(doc);
+      await this.#inserts.insertOne(doc);
       return { won: true, claim: doc };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

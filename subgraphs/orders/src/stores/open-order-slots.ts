@@ -5,7 +5,7 @@
 // is refused. A slot is freed when its order leaves PENDING, or by the sweep when the placement
 // that took it died before recording the order.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { ensureIndexes, isDuplicateKeyError } from '@marketplace/service-kit';
+import { ensureIndexes, GroupCommit, isDuplicateKeyError } from '@marketplace/service-kit';
 
 export interface OpenOrderSlot {
   _id: string;
@@ -22,9 +22,12 @@ const MAX_ATTEMPTS = 50;
 
 export class OpenOrderSlots {
   readonly #slots: Collection<OpenOrderSlot>;
+  /** Slots taken by concurrent placements go to the server together (group commit). */
+  readonly #inserts: GroupCommit<OpenOrderSlot>;
 
   constructor(db: Db) {
     this.#slots = db.collection<OpenOrderSlot>('openOrderSlots');
+    this.#inserts = new GroupCommit(this.#slots);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -59,7 +62,7 @@ export class OpenOrderSlots {
   async #insert(buyerId: ObjectId, slot: number, orderId: ObjectId): Promise<boolean> {
     const now = new Date();
     try {
-      await this.#slots.insertOne({ _id: `${buyerId.toHexString()}:${slot}`, buyerId, slot, orderId, takenAt: now, checkedAt: now });
+      await this.#inserts.insertOne({ _id: `${buyerId.toHexString()}:${slot}`, buyerId, slot, orderId, takenAt: now, checkedAt: now });
       return true;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

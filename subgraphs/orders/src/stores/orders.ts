@@ -1,6 +1,6 @@
 // The orders collection: its indexes, queries and the status copy kept on each order.
 import type { Collection, Db, Filter, ObjectId } from 'mongodb';
-import { afterCursorFilter, ensureIndexes, idsFilter, NEWEST_FIRST, type Money, type PageArgs } from '@marketplace/service-kit';
+import { afterCursorFilter, ensureIndexes, idsFilter, GroupCommit, NEWEST_FIRST, type Money, type PageArgs } from '@marketplace/service-kit';
 
 export type OrderStatus = 'PENDING' | 'PAID' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
@@ -62,9 +62,12 @@ export interface ProductRef {
 
 export class OrdersStore {
   readonly #orders: Collection<OrderDocument>;
+  /** Orders placed concurrently go to the server together (group commit). */
+  readonly #inserts: GroupCommit<OrderDocument>;
 
   constructor(db: Db) {
     this.#orders = db.collection<OrderDocument>('orders');
+    this.#inserts = new GroupCommit(this.#orders);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -89,7 +92,7 @@ export class OrdersStore {
   }
 
   async insert(order: OrderDocument): Promise<OrderDocument> {
-    await this.#orders.insertOne(order);
+    await this.#inserts.insertOne(order);
     return order;
   }
 

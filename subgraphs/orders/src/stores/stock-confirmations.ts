@@ -6,7 +6,7 @@
 // `stockConfirmedAt` is set later, many at once, by the stock-confirmations sweep, which reads
 // both: an order is confirmed when either says so. Only inserts.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { idsFilter, isDuplicateKeyError } from '@marketplace/service-kit';
+import { idsFilter, GroupCommit, isDuplicateKeyError } from '@marketplace/service-kit';
 
 export interface StockConfirmation {
   _id: ObjectId;
@@ -15,14 +15,17 @@ export interface StockConfirmation {
 
 export class StockConfirmations {
   readonly #confirmations: Collection<StockConfirmation>;
+  /** Confirmations of concurrent placements go to the server together (group commit). */
+  readonly #inserts: GroupCommit<StockConfirmation>;
 
   constructor(db: Db) {
     this.#confirmations = db.collection<StockConfirmation>('stockConfirmations');
+    this.#inserts = new GroupCommit(this.#confirmations);
   }
 
   async record(orderId: ObjectId): Promise<void> {
     try {
-      await this.#confirmations.insertOne({ _id: orderId, at: new Date() });
+      await this.#inserts.insertOne({ _id: orderId, at: new Date() });
     } catch (error) {
       // Recorded by a racing or earlier confirmation.
       if (!isDuplicateKeyError(error)) throw error;

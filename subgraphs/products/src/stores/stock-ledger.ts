@@ -5,8 +5,8 @@
 // the latest entry and tries again. That holds on any MongoDB-compatible server, including ones
 // whose conditional updates are not atomic. The product document keeps a copy of the latest
 // entry (stock, stockVersion) for reads and filters; the ledger is the truth.
-import { MongoBulkWriteError, type Collection, type Db, type ObjectId } from 'mongodb';
-import { ensureIndexes, idsFilter, insertNextVersion, isDuplicateKeyError, settleCopy, type ServiceMetrics } from '@marketplace/service-kit';
+import type { Collection, Db, ObjectId } from 'mongodb';
+import { ensureIndexes, idsFilter, GroupCommit, insertNextVersion, isDuplicateKeyError, settleCopy, type ServiceMetrics } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 
 export interface StockEntry {
@@ -59,13 +59,19 @@ class MovementDone extends Error {
 
 export class StockLedger {
   readonly #entries: Collection<StockEntry>;
+  /** Entries of concurrent changes go to the server together (group commit). */
+  readonly #inserts: GroupCommit<StockEntry>;
   readonly #products: Collection<ProductDocument>;
+  /** The products' copies of concurrent changes go to the server together. */
+  readonly #copies: GroupCommit<ProductDocument>;
 
   readonly #onRaceLost: ((retrying: boolean) => void) | undefined;
 
   constructor(db: Db, products: Collection<ProductDocument>, metrics?: ServiceMetrics) {
     this.#entries = db.collection<StockEntry>('stockLedger');
+    this.#inserts = new GroupCommit(this.#entries);
     this.#products = products;
+    this.#copies = new GroupCommit(products);
     if (metrics) {
       const conflicts = metrics.counter('products_stock_conflicts_total', 'Stock ledger writes that lost a race for their version to another writer');
       const retries = metrics.counter('products_stock_retries_total', 'Stock ledger writes tried again from the newer state after a lost race');
@@ -121,15 +127,12 @@ export class StockLedger {
     const entries = changes.map((c) => (c.from.available + c.delta >= 0 ? this.#entry(c.productId, c.from, c.delta, c.movement, c.movement) : null));
     const inserted = entries.filter((entry) => entry !== null);
     const lost = new Set<StockEntry>();
-    if (inserted.length > 0) {
-      try {
-        await this.#entries.insertMany(inserted, { ordered: false });
-      } catch (error) {
-        const failures = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
-        if (failures.length === 0 || failures.some((failure) => failure.code !== 11000)) throw error;
-        for (const failure of failures) lost.add(inserted[failure.index]!);
-      }
-    }
+    const outcomes = await this.#inserts.insertEach(inserted);
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') return;
+      if (!isDuplicateKeyError(outcome.reason)) throw outcome.reason;
+      lost.add(inserted[i]!);
+    });
     const made = inserted.filter((entry) => !lost.has(entry));
     if (made.length > 0) await this.#publish(made);
     return Promise.all(
@@ -168,19 +171,15 @@ export class StockLedger {
    * before the newer entry's writer had copied it: that newer entry (version + 1) then exists, and
    * finding it means settling the product from the ledger. Every writer looks after its own copy
    * write, so one that finds no next entry is done: whoever makes it copies after this write.
+   * The copies go with those of concurrent changes (group commit), whose counts do not tell
+   * whether this one's matched, so the look for newer entries is made every time.
    */
   async #publish(entries: readonly StockEntry[]): Promise<void> {
-    const copied = await this.#products.bulkWrite(
-      entries.map((entry) => ({
-        updateOne: {
-          filter: { _id: entry.productId, stockVersion: { $lt: entry.version } },
-          update: { $set: { stock: entry.availableAfter, stockVersion: entry.version } },
-        },
-      })),
-      { ordered: false },
+    await Promise.all(
+      entries.map((entry) =>
+        this.#copies.updateOne({ _id: entry.productId, stockVersion: { $lt: entry.version } }, { $set: { stock: entry.availableAfter, stockVersion: entry.version } }),
+      ),
     );
-    // Nothing written, nothing written over: every copy was already at or past these entries.
-    if (copied.matchedCount === 0) return;
     const ids = entries.map((entry) => `${entry.productId.toHexString()}:${entry.version + 1}`);
     const next = await this.#entries.find(idsFilter(ids), { projection: { productId: 1 } }).toArray();
     for (const newer of next) await this.#settle(newer.productId);
@@ -189,7 +188,7 @@ export class StockLedger {
   /** A duplicate of the version is a lost race (retried); a duplicate of the movement means it already happened. */
   async #insert(entry: StockEntry): Promise<void> {
     try {
-      await this.#entries.insertOne(entry);
+      await this.#inserts.insertOne(entry);
     } catch (error) {
       if (!isDuplicateKeyError(error) || !entry.movement) throw error;
       const done = await this.#entries.findOne({ movement: entry.movement });

@@ -13,7 +13,7 @@
 // A confirmed reservation can also be given back line by line (one seller's share of an order):
 // which lines are back is read from those movements, never kept on the reservation.
 import type { Collection, Db, ObjectId } from 'mongodb';
-import { ensureIndexes, isDuplicateKeyError, tryParseId, type Money } from '@marketplace/service-kit';
+import { ensureIndexes, GroupCommit, isDuplicateKeyError, tryParseId, type Money } from '@marketplace/service-kit';
 import type { ProductDocument } from './products.ts';
 import { InsufficientStockError, type StockLedger } from './stock-ledger.ts';
 
@@ -96,12 +96,17 @@ const GIVEN_BACK: readonly ReservationStatus[] = ['FAILED', 'RELEASED'];
 export class Reservations {
   readonly #reservations: Collection<ReservationDocument>;
   readonly #decisions: Collection<DecisionDocument>;
+  /** Reservations and decisions of concurrent requests go to the server together (group commit). */
+  readonly #reservationInserts: GroupCommit<ReservationDocument>;
+  readonly #decisionInserts: GroupCommit<DecisionDocument>;
   readonly #ledger: StockLedger;
   readonly #holdMs: number;
 
   constructor(db: Db, ledger: StockLedger, holdMs: number) {
     this.#reservations = db.collection<ReservationDocument>('stockReservations');
     this.#decisions = db.collection<DecisionDocument>('stockHoldDecisions');
+    this.#reservationInserts = new GroupCommit(this.#reservations);
+    this.#decisionInserts = new GroupCommit(this.#decisions);
     this.#ledger = ledger;
     this.#holdMs = holdMs;
   }
@@ -140,7 +145,7 @@ export class Reservations {
       updatedAt: now,
     };
     try {
-      await this.#reservations.insertOne(doc);
+      await this.#reservationInserts.insertOne(doc);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       return this.#retried(id);
@@ -213,7 +218,7 @@ export class Reservations {
   async #leavePlaceholder(id: string): Promise<ReservationDocument | null> {
     const now = new Date();
     try {
-      await this.#reservations.insertOne({ _id: id, status: 'RELEASED', items: [], createdAt: now, holdUntil: now, updatedAt: now, placeholder: true });
+      await this.#reservationInserts.insertOne({ _id: id, status: 'RELEASED', items: [], createdAt: now, holdUntil: now, updatedAt: now, placeholder: true });
       return null;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -313,7 +318,7 @@ export class Reservations {
   /** The decision, made now as `decision` unless one was made before; returns the one that stands. */
   async #decide(id: string, decision: Decision): Promise<Decision> {
     try {
-      await this.#decisions.insertOne({ _id: id, decision, at: new Date() });
+      await this.#decisionInserts.insertOne({ _id: id, decision, at: new Date() });
       return decision;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
