@@ -69,6 +69,15 @@ describe('the stock ledger', () => {
     expect(await stockOf(product._id)).toBe(latest!.availableAfter);
     expect(latest!.availableAfter).toBeGreaterThanOrEqual(0);
   });
+
+  it('brings a copy left behind up to date when a take is refused on the ledger', async () => {
+    const product = await newProduct(1);
+    // The last unit taken by a writer that died before copying it: the copy still offers it.
+    await db.collection('stockLedger').insertOne({ _id: `${product._id.toHexString()}:1`, productId: product._id, version: 1, delta: -1, availableAfter: 0, reason: 'died', at: new Date() } as never);
+    expect(await stockOf(product._id)).toBe(1);
+    await expect(ledger.apply(product._id, -1, 'late')).rejects.toBeInstanceOf(InsufficientStockError);
+    expect(await store.products.findOne({ _id: product._id }, { projection: { _id: 0, stock: 1, stockVersion: 1 } })).toEqual({ stock: 0, stockVersion: 1 });
+  });
 });
 
 describe('reservations', () => {

@@ -150,7 +150,18 @@ export class StockLedger {
   }
 
   async #append(productId: ObjectId, delta: number, reason: string, movement?: string): Promise<StockEntry> {
-    const { entry } = await insertNextVersion({
+    const { entry } = await this.#insertNext(productId, delta, reason, movement).catch(async (error: unknown) => {
+      // Refused on the ledger's latest entry, which the copy may not show yet (its writer died
+      // before copying it): the copy is brought up to date, so reads and filters stop offering it.
+      if (error instanceof InsufficientStockError) await this.#settle(productId);
+      throw error;
+    });
+    await this.#publish([entry]);
+    return entry;
+  }
+
+  #insertNext(productId: ObjectId, delta: number, reason: string, movement: string | undefined) {
+    return insertNextVersion({
       read: (lost: StockState | undefined) => this.#stateToChange(productId, delta, lost),
       next: (state) => {
         if (state.available + delta < 0) throw new InsufficientStockError(productId, state.available);
@@ -161,23 +172,24 @@ export class StockLedger {
       contended: () => new Error(`stock of product ${productId.toHexString()} is too contended; try again`),
       ...(this.#onRaceLost ? { onRaceLost: this.#onRaceLost } : {}),
     });
-    await this.#publish([entry]);
-    return entry;
   }
 
   /**
    * Copies new entries to their products, then makes sure no copy was left behind. A copy is only
-   * written over by an older one where updates are not atomic, and only by a writer that started
-   * before the newer entry's writer had copied it: that newer entry (version + 1) then exists, and
-   * finding it means settling the product from the ledger. Every writer looks after its own copy
-   * write, so one that finds no next entry is done: whoever makes it copies after this write.
-   * The copies go with those of concurrent changes (group commit), whose counts do not tell
-   * whether this one's matched, so the look for newer entries is made every time.
+   * written over by an older one when a writer whose entry is older writes after a newer entry's
+   * writer: that newer entry (version + 1) then exists, and finding it means settling the product
+   * from the ledger. Every writer looks after its own copy write, so one that finds no next entry is
+   * done: whoever makes it copies after this write. The copy's filter is the product alone: a guard
+   * on its version would not hold where updates are not atomic (FerretDB 1.24 does not check it
+   * again), and there it makes the server read every product for each update, as it cannot look
+   * the document up by `_id` under such a filter. The copies go with those of concurrent changes
+   * (group commit), whose counts do not tell whether this one's matched, so the look for newer
+   * entries is made every time.
    */
   async #publish(entries: readonly StockEntry[]): Promise<void> {
     await Promise.all(
       entries.map((entry) =>
-        this.#copies.updateOne({ _id: entry.productId, stockVersion: { $lt: entry.version } }, { $set: { stock: entry.availableAfter, stockVersion: entry.version } }),
+        this.#copies.updateOne({ _id: entry.productId }, { $set: { stock: entry.availableAfter, stockVersion: entry.version } }),
       ),
     );
     const ids = entries.map((entry) => `${entry.productId.toHexString()}:${entry.version + 1}`);
