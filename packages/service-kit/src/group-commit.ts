@@ -1,16 +1,17 @@
-// Group commit: the writes to one collection that arrive while the previous batch is on its way go together in one bulkWrite.
+// Group commit: the writes to one collection that arrive while the previous batch is on its way
+// go together, the inserts in one insertMany and the updates in one bulkWrite.
 //
 // Each caller still gets the outcome of its own write: its promise settles once the server has
 // answered for it, and rejects with that write's own error (a duplicate key keeps code 11000, so
 // isDuplicateKeyError reads it as before). A write that finds nothing on its way is sent at
-// once, so an idle service waits no longer than with insertOne; under load, one command of each kind (and, on
-// servers that commit per command, one commit) serves many requests. Nothing is held back that a
+// once, so an idle service waits no longer than with insertOne; under load, one command of each
+// kind (and, on servers that commit per command, one commit) serves many requests. Nothing is held back that a
 // caller has not been told is written, so a process that dies loses only unanswered requests.
 import DataLoader from 'dataloader';
 import { MongoBulkWriteError, MongoServerError, type Collection, type Document, type Filter, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb';
 
 export interface GroupCommitOptions {
-  /** The most writes sent in one bulkWrite. */
+  /** The most writes sent in one batch. */
   maxBatch?: number;
 }
 
