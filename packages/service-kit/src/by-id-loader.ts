@@ -1,6 +1,7 @@
 // A DataLoader that turns many lookups by id in one request into one `_id: { $in }` query.
 import DataLoader from 'dataloader';
 import type { ObjectId } from 'mongodb';
+import { asError } from './errors.ts';
 import { tryParseId } from './ids.ts';
 import type { BatchObserver } from './telemetry/metrics.ts';
 
@@ -49,7 +50,7 @@ export function idsFilter<V = ObjectId>(ids: readonly V[]): { _id: V | { $in: V[
  */
 export function createPerKeyLoader<K, V>(keyOf: (key: K) => string, read: (key: K) => Promise<V>, observe?: BatchObserver): DataLoader<K, V, string> {
   return new DataLoader(
-    observedBatches(observe, (keys: readonly K[]) => Promise.all(keys.map((key) => read(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))))),
+    observedBatches(observe, (keys: readonly K[]) => Promise.all(keys.map((key) => read(key).catch(asError)))),
     { cacheKeyFn: keyOf },
   );
 }

@@ -5,9 +5,11 @@
 // answered for it, and rejects with that write's own error (a duplicate key keeps code 11000, so
 // isDuplicateKeyError reads it as before). A write that finds nothing on its way is sent at
 // once, so an idle service waits no longer than with insertOne; under load, one command of each
-// kind (and, on servers that commit per command, one commit) serves many requests. Nothing is held back that a
-// caller has not been told is written, so a process that dies loses only unanswered requests.
+// kind (and, on servers that commit per command, one commit) serves many requests. Nothing is
+// held back that a caller has not been told is written, so a process that dies loses only
+// unanswered requests.
 import DataLoader from 'dataloader';
+import { asError } from './errors.ts';
 import { MongoBulkWriteError, MongoServerError, type Collection, type Document, type Filter, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb';
 
 export interface GroupCommitOptions {
@@ -82,7 +84,7 @@ async function writeEach<T extends Document>(collection: Collection<T>, writes: 
   const outcomes: (true | Error)[] = writes.map(() => true);
   await Promise.all([
     inserts.length > 0 &&
-      insertEach(
+      insertAll(
         collection,
         inserts.map((insert) => insert.document),
       ).then((results) => results.forEach((result, i) => (outcomes[inserts[i]!.at] = result))),
@@ -90,7 +92,7 @@ async function writeEach<T extends Document>(collection: Collection<T>, writes: 
       collection.bulkWrite(updates.map((update) => update.write), { ordered: false }).then(
         () => undefined,
         (error: unknown) => {
-          const failure = error instanceof Error ? error : new Error(String(error));
+          const failure = asError(error);
           for (const update of updates) outcomes[update.at] = failure;
         },
       ),
@@ -99,13 +101,13 @@ async function writeEach<T extends Document>(collection: Collection<T>, writes: 
 }
 
 /** One unordered insertMany; each document's outcome: true when written, else its own error. */
-async function insertEach<T extends Document>(collection: Collection<T>, documents: OptionalUnlessRequiredId<T>[]): Promise<(true | Error)[]> {
+async function insertAll<T extends Document>(collection: Collection<T>, documents: OptionalUnlessRequiredId<T>[]): Promise<(true | Error)[]> {
   try {
     await collection.insertMany(documents, { ordered: false });
     return documents.map(() => true);
   } catch (error) {
     const failures = error instanceof MongoBulkWriteError && !error.writeConcernError ? [error.writeErrors].flat() : [];
-    if (failures.length === 0) return documents.map(() => (error instanceof Error ? error : new Error(String(error))));
+    if (failures.length === 0) return documents.map(() => asError(error));
     const outcomes: (true | Error)[] = documents.map(() => true);
     for (const failure of failures) {
       outcomes[failure.index] = new MongoServerError({ message: failure.errmsg ?? `write error ${failure.code}`, code: failure.code, errmsg: failure.errmsg });

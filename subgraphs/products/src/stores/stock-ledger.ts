@@ -150,28 +150,27 @@ export class StockLedger {
   }
 
   async #append(productId: ObjectId, delta: number, reason: string, movement?: string): Promise<StockEntry> {
-    const { entry } = await this.#insertNext(productId, delta, reason, movement).catch(async (error: unknown) => {
+    let entry: StockEntry;
+    try {
+      ({ entry } = await insertNextVersion({
+        read: (lost: StockState | undefined) => this.#stateToChange(productId, delta, lost),
+        next: (state) => {
+          if (state.available + delta < 0) throw new InsufficientStockError(productId, state.available);
+          return this.#entry(productId, state, delta, reason, movement);
+        },
+        insert: (entry) => this.#insert(entry),
+        maxAttempts: MAX_ATTEMPTS,
+        contended: () => new Error(`stock of product ${productId.toHexString()} is too contended; try again`),
+        ...(this.#onRaceLost ? { onRaceLost: this.#onRaceLost } : {}),
+      }));
+    } catch (error) {
       // Refused on the ledger's latest entry, which the copy may not show yet (its writer died
       // before copying it): the copy is brought up to date, so reads and filters stop offering it.
       if (error instanceof InsufficientStockError) await this.#settle(productId);
       throw error;
-    });
+    }
     await this.#publish([entry]);
     return entry;
-  }
-
-  #insertNext(productId: ObjectId, delta: number, reason: string, movement: string | undefined) {
-    return insertNextVersion({
-      read: (lost: StockState | undefined) => this.#stateToChange(productId, delta, lost),
-      next: (state) => {
-        if (state.available + delta < 0) throw new InsufficientStockError(productId, state.available);
-        return this.#entry(productId, state, delta, reason, movement);
-      },
-      insert: (entry) => this.#insert(entry),
-      maxAttempts: MAX_ATTEMPTS,
-      contended: () => new Error(`stock of product ${productId.toHexString()} is too contended; try again`),
-      ...(this.#onRaceLost ? { onRaceLost: this.#onRaceLost } : {}),
-    });
   }
 
   /**
