@@ -6,6 +6,8 @@ import type { LoadRequest } from './telemetry-load.ts';
 
 /** Distinct users (tokens) and products a "many users" workload goes through. */
 export const DISTINCT = 50;
+/** Orders placed per run of placeOrder, DISTINCT at a time, each buyer's in turn (BENCH_ORDERS). */
+export const ORDERS = Math.max(DISTINCT, Number(process.env.BENCH_ORDERS ?? 100));
 
 export interface Workload {
   key: string;
@@ -18,7 +20,7 @@ export interface Workload {
   alone?: { subgraph: SubgraphName; label: string; requests(seeded: Seeded, run: number): LoadRequest[] };
   /** A problem with one answer's body (GraphQL errors, or data missing), or undefined when it is complete. */
   problem(body: GraphQLBody): string | undefined;
-  /** One request per connection (autocannon's `amount`) rather than BENCH_SECONDS of them. */
+  /** Each request sent once (autocannon's `amount`), DISTINCT at a time, rather than BENCH_SECONDS of them. */
   once?: boolean;
   /** Throughput is counted in these (req/s otherwise). */
   unit?: string;
@@ -133,7 +135,7 @@ export const WORKLOADS: Workload[] = [
   },
   {
     key: 'placeOrder',
-    title: `placeOrder of one line by ${DISTINCT} different buyers at once, one each (orders, products)`,
+    title: `placeOrder of one line, ${ORDERS} orders by ${DISTINCT} different buyers, ${DISTINCT} at once (orders, products)`,
     rotation: 'shared',
     once: true,
     unit: 'orders/s',
@@ -143,12 +145,15 @@ export const WORKLOADS: Workload[] = [
   },
 ];
 
-/** One order per buyer, each of its own in-stock product; every run takes the next products. */
+/**
+ * ORDERS orders, the buyers' in turn, each of the next in-stock product, so the DISTINCT in flight
+ * at once are different buyers' of different products; every run goes on from where the last stopped.
+ */
 function placements(seeded: Seeded, run: number): LoadRequest[] {
   const available = seeded.products.filter((product) => product.inStock);
-  return many(seeded.buyers, DISTINCT).map((placer, i) =>
+  return many(seeded.buyers, ORDERS).map((placer, i) =>
     post(
-      { query: PLACE_ORDER, operationName: 'Place', variables: { input: { items: [{ productId: available[(run * DISTINCT + i) % available.length]!.id, quantity: 1 }] } } },
+      { query: PLACE_ORDER, operationName: 'Place', variables: { input: { items: [{ productId: available[(run * ORDERS + i) % available.length]!.id, quantity: 1 }] } } },
       placer.token,
     ),
   );

@@ -15,7 +15,7 @@ import { startDatabase, type DatabaseHandle } from '@marketplace/testing';
 import { parseMetrics, total } from '../harness/prometheus.ts';
 import { closingTables, type Column, type Sample, type TargetName } from './gateways-report.ts';
 import { removePlacedOrders, seed, type Seeded } from './gateways-seed.ts';
-import { DISTINCT, WORKLOADS as ALL_WORKLOADS, type Workload } from './gateways-workloads.ts';
+import { DISTINCT, ORDERS, WORKLOADS as ALL_WORKLOADS, type Workload } from './gateways-workloads.ts';
 import { startLoadWorker, type LoadWorker } from './load-worker.ts';
 import { send, startGateway, supergraphFor, THIS_CHECKOUT, versionOf, type Target } from './gateways-processes.ts';
 import { assertRunning, clockTicks, cpuTicks, killChildrenOnInterrupt, machineTicks, otherChildren, SERVICES_ROOT, startSupergraphSet, uniquePort, type StartedChild, type SupergraphSet } from './supergraph-children.ts';
@@ -144,8 +144,8 @@ try {
     }
   };
 
-  /** One run: for `seconds`, or `amount` requests over `connections`. */
-  const measure = async (workload: Workload, target: Target, shape: { seconds: number } | { amount: number; connections: number }): Promise<Sample> => {
+  /** One run: for `seconds`, or `amount` requests over `connections` (by default each of the workload's once). */
+  const measure = async (workload: Workload, target: Target, shape: { seconds: number } | { amount?: number; connections: number }): Promise<Sample> => {
     assertRunning(running);
     for (const gateway of gateways) if (!gateway.running.alive()) throw new Error(`a gateway exited:\n${gateway.running.output().slice(-4000)}`);
     const requests = requestsFor(workload, target);
@@ -154,7 +154,7 @@ try {
     const result = await load!.run({
       origin: target.origin,
       requests,
-      ...('amount' in shape ? { connections: shape.connections, seconds: 0, amount: shape.amount } : { connections: CONNECTIONS, seconds: shape.seconds }),
+      ...('connections' in shape ? { connections: shape.connections, seconds: 0, amount: shape.amount ?? requests.length } : { connections: CONNECTIONS, seconds: shape.seconds }),
       rotation: workload.rotation,
       countGraphqlErrors: true,
       timeoutSeconds: workload.once ? ONCE_TIMEOUT_SECONDS : READ_TIMEOUT_SECONDS,
@@ -163,8 +163,8 @@ try {
     const [cpuAfter, commandsAfter] = [cpu(target), await commandCounts()];
     if (workload.once) await removePlacedOrders(ordersDb, seeded.buyers, since);
     const good = result.ok - (result.graphqlErrors ?? 0);
-    // autocannon ends an `amount` run on its next whole-second tick; sent all at once, they took as long as the slowest.
-    const seconds = 'amount' in shape && shape.amount === shape.connections ? result.max / 1000 : result.seconds;
+    // autocannon ends an `amount` run on its next whole-second tick: the run took until its last answer.
+    const seconds = 'connections' in shape ? result.answeredWithin : result.seconds;
     // Every request sent was worked on to the end (idle since), answered in time or not.
     const perAnswer = (ticks: number) => (ticks / clockTicks / Math.max(1, result.sent)) * 1e6;
     return {
@@ -194,7 +194,7 @@ try {
   console.log(
     `${availableParallelism()} CPUs, Node ${process.versions.node}, database: ${database.kind}${databasePids.length ? '' : ' (its CPU not measured)'}; ` +
       `${seeded.products.length} products of ${seeded.sellers.length} sellers, ${seeded.buyers.length} buyers with ${seeded.orders} orders; ` +
-      `${ROUNDS} rounds of ${SECONDS} s per read workload and target with ${CONNECTIONS} connections (placeOrder: ${DISTINCT} at once), interleaved; ${clockTicks} ticks/s` +
+      `${ROUNDS} rounds of ${SECONDS} s per read workload and target with ${CONNECTIONS} connections (placeOrder: ${ORDERS} orders, ${DISTINCT} at once), interleaved; ${clockTicks} ticks/s` +
       (Object.keys(ROUTER_SETTINGS).length ? `; router settings ${process.env.BENCH_ROUTER_SETTINGS}` : '') +
       (SERVICES_ROOT === THIS_CHECKOUT ? '' : `; services from ${SERVICES_ROOT}`),
   );
@@ -232,8 +232,11 @@ try {
   const ordersCounted: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     for (const workload of WORKLOADS) {
-      for (const target of targetsOf(workload)) {
-        const sample = await measure(workload, target, workload.once ? { amount: DISTINCT, connections: DISTINCT } : { seconds: SECONDS });
+      // Each round starts at the next target, so none always runs first (on the smallest ledger, say).
+      const targets = targetsOf(workload);
+      const turn = (round - 1) % targets.length;
+      for (const target of [...targets.slice(turn), ...targets.slice(0, turn)]) {
+        const sample = await measure(workload, target, workload.once ? { connections: DISTINCT } : { seconds: SECONDS });
         samples.set(`${workload.key} ${target.name}`, [...samplesOf(workload, target.name), sample]);
         const bad = sample.failed + sample.graphqlErrors;
         log(

@@ -136,6 +136,16 @@ function childEnv(env: Settings): NodeJS.ProcessEnv {
   return merged;
 }
 
+/**
+ * With BENCH_CPU_PROFILE_DIR set, each child writes a V8 CPU profile there when it exits
+ * (`<label>.<pid>.cpuprofile`; open it in Chrome's DevTools or speedscope).
+ */
+function profiling(label: string): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR?.trim();
+  if (!dir) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`, `--cpu-prof-name=${label.replace(/[^\w.-]+/g, '-')}.\${pid}.cpuprofile`];
+}
+
 export interface StartedChild {
   running: RunningChild;
   child: ChildProcess;
@@ -156,7 +166,7 @@ export async function startChild(options: { label: string; entry: string; port: 
     log += chunk.toString();
     if (log.length > MAX_LOG_CHARS) log = log.slice(log.length - MAX_LOG_CHARS / 2);
   };
-  const child = spawn(process.execPath, [options.entry], {
+  const child = spawn(process.execPath, [...profiling(label), options.entry], {
     cwd: options.cwd ?? SERVICES_ROOT,
     env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

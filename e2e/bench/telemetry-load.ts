@@ -42,8 +42,13 @@ export interface LoadResult {
   seconds: number;
   p50: number;
   p99: number;
-  /** The slowest answer, ms: for `amount` requests over as many connections (all sent at once), the time they all took. */
+  /** The slowest answer, ms. */
   max: number;
+  /**
+   * From the start until the last answer, s: what an `amount` run took (autocannon's own start and
+   * finish wait for its next whole-second tick).
+   */
+  answeredWithin: number;
   /** 2xx responses whose body had GraphQL errors, when the job asked for them to be counted. */
   graphqlErrors?: number;
   /** The first such body (shortened). */
@@ -79,28 +84,29 @@ type Autocannon = (options: {
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /** Requests for autocannon: the job's as they are, or one entry that hands out the job's in one shared turn. */
-function requestsOf(job: LoadJob, onResponse: AutocannonRequest['onResponse']): AutocannonRequest[] {
-  const withCheck = (request: AutocannonRequest): AutocannonRequest => (onResponse ? { ...request, onResponse } : request);
-  if (job.rotation !== 'shared') return job.requests.map(withCheck);
+function requestsOf(job: LoadJob, onResponse: NonNullable<AutocannonRequest['onResponse']>): AutocannonRequest[] {
+  const observed = (request: AutocannonRequest): AutocannonRequest => ({ ...request, onResponse });
+  if (job.rotation !== 'shared') return job.requests.map(observed);
   let turn = 0;
   const next = (request: AutocannonRequest): AutocannonRequest => {
     const { headers, body } = job.requests[turn++ % job.requests.length]!;
     return { ...request, headers, body };
   };
   const first = job.requests[0]!;
-  return [withCheck({ method: first.method, path: first.path, setupRequest: next })];
+  return [observed({ method: first.method, path: first.path, setupRequest: next })];
 }
 
 process.on('message', (job: LoadJob) => {
   let graphqlErrors = 0;
   let firstGraphqlError: string | undefined;
-  const onResponse = job.countGraphqlErrors
-    ? (status: number, body: string) => {
-        if (status < 200 || status >= 300 || !body.includes('"errors":')) return;
-        graphqlErrors++;
-        firstGraphqlError ??= body.slice(0, 500);
-      }
-    : undefined;
+  const startedAt = performance.now();
+  let lastAnswerAt = startedAt;
+  const onResponse = (status: number, body: string) => {
+    lastAnswerAt = performance.now();
+    if (!job.countGraphqlErrors || status < 200 || status >= 300 || !body.includes('"errors":')) return;
+    graphqlErrors++;
+    firstGraphqlError ??= body.slice(0, 500);
+  };
   autocannon({
     url: job.origin,
     connections: job.connections,
@@ -120,6 +126,7 @@ process.on('message', (job: LoadJob) => {
         p50: result.latency.p50,
         p99: result.latency.p99,
         max: result.latency.max,
+        answeredWithin: (lastAnswerAt - startedAt) / 1000,
         ...(job.countGraphqlErrors ? { graphqlErrors, ...(firstGraphqlError ? { firstGraphqlError } : {}) } : {}),
       };
       process.send!({ result: answer });
