@@ -99,17 +99,24 @@ const PROBES = new Set(['/healthz', '/readyz']);
 export function createHttpHandler<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
   const { apollo, context, ready, logger, metrics } = options;
   const hooks = options.hooks ?? [];
-  // One access log line per request, carrying the request id the gateway passes on to the subgraphs.
-  const accessLog = pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const id = requestIdOf(req);
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    autoLogging: { ignore: (req) => PROBES.has((req.url ?? '/').split('?', 1)[0]!) },
-    quietReqLogger: true,
-  });
+  const requestId = (req: IncomingMessage, res: ServerResponse) => {
+    const id = requestIdOf(req);
+    res.setHeader(REQUEST_ID_HEADER, id);
+    return id;
+  };
+  // One access log line per request (at info), carrying the request id the gateway passes on to the
+  // subgraphs. Below info no such line is written, so the request logs nothing and its id is all
+  // that is set: pino-http would still serialize and redact the request into a child logger first.
+  const accessLog = logger.isLevelEnabled('info')
+    ? pinoHttp({
+        logger,
+        genReqId: requestId,
+        autoLogging: { ignore: (req) => PROBES.has((req.url ?? '/').split('?', 1)[0]!) },
+        quietReqLogger: true,
+      })
+    : (req: IncomingMessage, res: ServerResponse) => {
+        req.id ??= requestId(req, res);
+      };
   const serve = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     try {
       for (const hook of hooks) if (await hook(req, res)) return;
