@@ -105,8 +105,8 @@ export function createHttpHandler<TContext extends BaseContext>(options: HttpSer
     return id;
   };
   // One access log line per request (at info), carrying the request id the gateway passes on to the
-  // subgraphs. Below info no such line is written, so the request logs nothing and its id is all
-  // that is set: pino-http would still serialize and redact the request into a child logger first.
+  // subgraphs. At warn and above no such line is written, so the request's id is all that is set:
+  // pino-http would still serialize and redact the request into a child logger for nothing.
   const accessLog = logger.isLevelEnabled('info')
     ? pinoHttp({
         logger,
