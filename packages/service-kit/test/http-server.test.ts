@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHttpHandler } from '../src/http-server.ts';
 import { createLogger } from '../src/logger.ts';
 
@@ -18,6 +18,7 @@ afterEach(async () => {
   await apollo?.stop();
   server = undefined;
   apollo = undefined;
+  vi.restoreAllMocks();
 });
 
 /** A handler whose context is the request id as the request carried it; the lines logged, parsed. */
@@ -34,9 +35,10 @@ async function serve(level: 'info' | 'warn') {
     resolvers: { Query: { requestId: (_parent: unknown, _args: unknown, context: { requestId: unknown }) => context.requestId } },
   });
   await apollo.start();
+  const logger = createLogger('test', sink, { level });
   const handler = createHttpHandler({
     apollo,
-    logger: createLogger('test', sink, { level }),
+    logger,
     context: async (req: IncomingMessage) => ({ requestId: req.id }),
   });
   server = createServer((req, res) => void handler(req, res));
@@ -47,7 +49,9 @@ async function serve(level: 'info' | 'warn') {
     const body = (await response.json()) as { data: { requestId: string | null } };
     return { header: response.headers.get('x-request-id'), seen: body.data.requestId };
   };
-  return { ask, lines };
+  /** Counts the loggers made from here on (every pino logger's child() is its prototype's). */
+  const countChildren = () => vi.spyOn(Object.getPrototypeOf(logger) as { child: typeof logger.child }, 'child');
+  return { ask, lines, countChildren };
 }
 
 describe('request ids and access lines', () => {
@@ -65,16 +69,20 @@ describe('request ids and access lines', () => {
   }
 
   it('writes one access line per request at info, with its id and no credentials', async () => {
-    const { ask, lines } = await serve('info');
+    const { ask, lines, countChildren } = await serve('info');
+    const children = countChildren();
     await ask({ 'x-request-id': 'trace-8', authorization: 'Bearer v4.public.secret' });
     await expect.poll(() => lines.filter((line) => line.req?.id === 'trace-8')).toHaveLength(1);
     expect(JSON.stringify(lines)).not.toContain('v4.public.secret');
+    expect(children).toHaveBeenCalled();
   });
 
-  it('writes none above info', async () => {
-    const { ask, lines } = await serve('warn');
+  it('writes none above info, and makes no logger for a request', async () => {
+    const { ask, lines, countChildren } = await serve('warn');
+    const children = countChildren();
     await ask({ 'x-request-id': 'trace-9' });
     await ask();
     expect(lines).toEqual([]);
+    expect(children).not.toHaveBeenCalled();
   });
 });
